@@ -12,6 +12,7 @@ import {
   SystemMessageChunk,
   ToolMessage,
   ToolMessageChunk,
+  isBaseMessageChunk,
 } from "@langchain/core/messages";
 import { CorruptRecordError, InvalidMessageError, MessageTooLargeError } from "./errors.js";
 import { assertJsonSafe } from "./json-safe.js";
@@ -68,9 +69,6 @@ function isEmpty(value: unknown): boolean {
   return false;
 }
 
-function isChunk(message: BaseMessage): boolean {
-  return typeof (message as { concat?: unknown }).concat === "function";
-}
 
 /** Reads a message's fields from the instance (not toDict), so fields set after construction are kept. */
 export function toStoredMessage(message: BaseMessage, index = 0): StoredMessageV1 {
@@ -85,7 +83,7 @@ export function toStoredMessage(message: BaseMessage, index = 0): StoredMessageV
   }
   const source = message as unknown as Record<string, unknown>;
   const record: StoredMessageV1 = { v: 1, type: type as StoredMessageType, content: message.content };
-  if (isChunk(message)) record.chunk = true;
+  if (isBaseMessageChunk(message)) record.chunk = true;
   for (const field of OPTIONAL_FIELDS) {
     const value = source[field];
     if (!isEmpty(value)) (record as unknown as Record<string, unknown>)[field] = value;

@@ -14,8 +14,11 @@ export interface StoreInspector {
 export interface ConformanceOptions<S extends ChatHistoryStore = ChatHistoryStore> {
   /** Shown in test names. */
   name: string;
-  /** What the adapter claims; defaults to the store's own `capabilities`. */
-  capabilities?: StoreCapabilities;
+  /**
+   * What the adapter claims (usually the store class's `capabilities`). Decides which variant of a test is
+   * registered (e.g. native expiry vs. prune), so nothing is skipped at run time.
+   */
+  capabilities: StoreCapabilities;
   /** Runs once before the suite (find or start the database). */
   setup?: () => Promise<void>;
   /** Runs once after the suite. */
