@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { ChatHistoryStore, StoreCapabilities } from "@chat-history/core";
+import type { StoreCapabilities } from "@chat-history/core";
 import { it, onTestFinished } from "vitest";
-import type { ConformanceOptions, StoreContext, StoreInspector } from "./types.js";
+import type { ConformanceOptions, ConformantStore, StoreContext, StoreInspector } from "./types.js";
 
 /** Lowercase letters and digits, starting with a letter: safe as a table name, key prefix or directory. */
 export function newNamespace(): string {
@@ -13,7 +13,7 @@ export function newSessionId(label = "s"): string {
   return `${label}-${randomBytes(5).toString("hex")}`;
 }
 
-export interface OpenStore<S extends ChatHistoryStore> {
+export interface OpenStore<S extends ConformantStore> {
   store: S;
   ctx: StoreContext;
   /** Another store over the same storage, like a second process or a restart. */
@@ -21,7 +21,7 @@ export interface OpenStore<S extends ChatHistoryStore> {
   inspector: StoreInspector | undefined;
 }
 
-export interface Harness<S extends ChatHistoryStore> {
+export interface Harness<S extends ConformantStore> {
   name: string;
   capabilities: StoreCapabilities;
   timeout: number;
@@ -32,7 +32,7 @@ export interface Harness<S extends ChatHistoryStore> {
 }
 
 /** Each call to `open()` gives a store on a fresh namespace, destroyed when the test ends. */
-export function createHarness<S extends ChatHistoryStore>(options: ConformanceOptions<S>): Harness<S> {
+export function createHarness<S extends ConformantStore>(options: ConformanceOptions<S>): Harness<S> {
   const scale = options.scale ?? 1;
   return {
     name: options.name,

@@ -1,4 +1,3 @@
-import type { ChatHistoryStore } from "@chat-history/core";
 import { afterAll, beforeAll, describe } from "vitest";
 import { createHarness } from "./harness.js";
 import { badInputSuite } from "./suites/bad-input.js";
@@ -11,9 +10,9 @@ import { propertySuite } from "./suites/property.js";
 import { roundTripSuite } from "./suites/roundtrip.js";
 import { sessionSuite } from "./suites/sessions.js";
 import { windowSuite } from "./suites/windows.js";
-import type { ConformanceOptions } from "./types.js";
+import type { ConformanceOptions, ConformantStore } from "./types.js";
 
-export type { ConformanceOptions, StoreContext, StoreInspector } from "./types.js";
+export type { ConformanceOptions, ConformantStore, StoreContext, StoreInspector } from "./types.js";
 export { EchoChatModel } from "./fake-model.js";
 export { fingerprint, fingerprints } from "./compare.js";
 export { newNamespace, newSessionId } from "./harness.js";
@@ -35,7 +34,7 @@ const SUITES = [
  * Registers the whole contract as vitest tests. Every test opens its own store on a fresh namespace,
  * so tests pass alone, shuffled and in parallel.
  */
-export function runConformance<S extends ChatHistoryStore>(options: ConformanceOptions<S>): void {
+export function runConformance<S extends ConformantStore>(options: ConformanceOptions<S>): void {
   const harness = createHarness(options);
   const body = () => {
     if (options.setup) beforeAll(options.setup, 120_000);

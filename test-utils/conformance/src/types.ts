@@ -1,4 +1,9 @@
-import type { ChatHistoryStore, SessionKey, StoreCapabilities } from "@chat-history/core";
+import type { ChatHistory, ChatHistoryOptions, ChatHistoryStore, SessionKey, StoreCapabilities } from "@chat-history/core";
+
+/** A store plus the history factory every BaseChatHistoryStore provides. */
+export interface ConformantStore extends ChatHistoryStore {
+  history(sessionId: string, options?: ChatHistoryOptions): ChatHistory;
+}
 
 /** Handed to every hook: a namespace no other test uses (lowercase letters and digits, starts with a letter). */
 export interface StoreContext {
@@ -11,7 +16,7 @@ export interface StoreInspector {
   countRecords(key: SessionKey): Promise<number>;
 }
 
-export interface ConformanceOptions<S extends ChatHistoryStore = ChatHistoryStore> {
+export interface ConformanceOptions<S extends ConformantStore = ConformantStore> {
   /** Shown in test names. */
   name: string;
   /**

@@ -9,6 +9,7 @@ import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { numbered } from "../fixtures.js";
 import { type Harness, newSessionId, onlyIf } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 const BAD_IDS: [string, unknown][] = [
   ["empty", ""],
@@ -27,7 +28,7 @@ function circular(): Record<string, unknown> {
 }
 
 /** Bad input gets a typed error and nothing is written. */
-export function badInputSuite(h: Harness<any>): void {
+export function badInputSuite(h: Harness<ConformantStore>): void {
   describe("bad input", () => {
     for (const [label, id] of BAD_IDS) {
       it(`rejects a session id that is ${label}`, async () => {

@@ -3,9 +3,10 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { contentOf, numbered } from "../fixtures.js";
 import { type Harness, newSessionId, onlyIf } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 /** Many writers at once: nothing lost or duplicated, each batch contiguous. */
-export function concurrencySuite(h: Harness<any>): void {
+export function concurrencySuite(h: Harness<ConformantStore>): void {
   describe("concurrency", () => {
     it("keeps every batch whole and contiguous under concurrent appends", async () => {
       const { store } = await h.open();

@@ -2,11 +2,12 @@ import type { SessionInfo } from "@chat-history/core";
 import { describe, expect, it } from "vitest";
 import { contentOf, numbered, sleep } from "../fixtures.js";
 import { type Harness, newSessionId, onlyIf } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 const TTL = 1_200;
 
 /** Expiry and caps. Expired data is never returned, whether the backend or prune() removes it. */
-export function expirySuite(h: Harness<any>): void {
+export function expirySuite(h: Harness<ConformantStore>): void {
   describe("expiry and caps", () => {
     it("never returns an expired session, and starts it afresh when written again", async () => {
       const { store } = await h.open();
@@ -79,7 +80,7 @@ export function expirySuite(h: Harness<any>): void {
       const history = store.history(newSessionId(), { maxMessages: 5 });
       await history.addMessages(numbered(3, "a"));
       await history.addMessages(numbered(4, "b"));
-      await history.addMessage(numbered(1, "c")[0]);
+      await history.addMessages(numbered(1, "c"));
       expect((await history.getMessages()).map(contentOf)).toEqual(["b-0", "b-1", "b-2", "b-3", "c-0"]);
       expect(await history.count()).toBe(5);
       if (inspector) expect(await inspector.countRecords(history.key)).toBe(5);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fingerprints } from "../compare.js";
 import { EchoChatModel } from "../fake-model.js";
 import { type Harness, newSessionId } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 type Factory = (sessionId: string) => BaseChatMessageHistory | BaseListChatMessageHistory;
 
@@ -29,7 +30,7 @@ function messagesChain(getMessageHistory: Factory) {
 }
 
 /** The histories drop into RunnableWithMessageHistory and hold what the in-memory history holds. */
-export function langchainSuite(h: Harness<any>): void {
+export function langchainSuite(h: Harness<ConformantStore>): void {
   describe("LangChain integration", () => {
     it("remembers several turns in several sessions like InMemoryChatMessageHistory", async () => {
       const { store } = await h.open();

@@ -3,9 +3,10 @@ import { HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { contentOf, numbered } from "../fixtures.js";
 import { type Harness, newSessionId } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 /** Closing, and records that cannot be read. */
-export function lifecycleSuite(h: Harness<any>): void {
+export function lifecycleSuite(h: Harness<ConformantStore>): void {
   describe("lifecycle and unreadable records", () => {
     it("closes idempotently and refuses calls afterwards", async () => {
       const { reopen } = await h.open();

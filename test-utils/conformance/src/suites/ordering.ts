@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { contentOf, numbered } from "../fixtures.js";
 import { type Harness, newSessionId } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 /** Order is insertion order, from the store's per-session sequence. */
-export function orderingSuite(h: Harness<any>): void {
+export function orderingSuite(h: Harness<ConformantStore>): void {
   describe("ordering and batches", () => {
     it("reads a large batch back in insertion order", async () => {
       const { store } = await h.open();

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fingerprints } from "../compare.js";
 import { type Harness, newSessionId } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 type Op =
   | { kind: "add"; messages: BaseMessage[] }
@@ -30,7 +31,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** Random operation sequences give what InMemoryChatMessageHistory gives. */
-export function propertySuite(h: Harness<any>): void {
+export function propertySuite(h: Harness<ConformantStore>): void {
   describe("model-based property", () => {
     it(
       "matches InMemoryChatMessageHistory over random operation sequences",

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { fingerprints } from "../compare.js";
 import { TEXTS, aiWithEverything, everyKind } from "../fixtures.js";
 import { type Harness, newSessionId, onlyIf } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 /** Every kind of message and every field comes back exactly as it went in. */
-export function roundTripSuite(h: Harness<any>): void {
+export function roundTripSuite(h: Harness<ConformantStore>): void {
   describe("round-trip fidelity", () => {
     it("keeps every message kind and field", async () => {
       const { store } = await h.open();

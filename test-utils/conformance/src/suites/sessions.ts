@@ -2,9 +2,10 @@ import type { SessionInfo } from "@chat-history/core";
 import { describe, expect, it } from "vitest";
 import { contentOf, numbered, sleep } from "../fixtures.js";
 import { type Harness, newSessionId } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 /** Sessions and users: isolation, listing newest first with paging, clear, delete, count. */
-export function sessionSuite(h: Harness<any>): void {
+export function sessionSuite(h: Harness<ConformantStore>): void {
   describe("sessions and users", () => {
     it("keeps users apart even with the same session id", async () => {
       const { store } = await h.open();
@@ -37,7 +38,7 @@ export function sessionSuite(h: Harness<any>): void {
         await store.history(id, { userId }).addMessages(numbered(i + 1));
         await sleep(3);
       }
-      await store.history("elsewhere", { userId: "someone-else" }).addMessage(numbered(1)[0]);
+      await store.history("elsewhere", { userId: "someone-else" }).addMessages(numbered(1));
       // Writing to the oldest session makes it the newest.
       await store.history("chat-0", { userId }).addMessages(numbered(1, "again"));
       const expected = ["chat-0", "chat-6", "chat-5", "chat-4", "chat-3", "chat-2", "chat-1"];

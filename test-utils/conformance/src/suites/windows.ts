@@ -2,9 +2,10 @@ import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { contentOf, numbered } from "../fixtures.js";
 import { type Harness, newSessionId } from "../harness.js";
+import type { ConformantStore } from "../types.js";
 
 /** The last N, and cursor pages, read in the store. */
-export function windowSuite(h: Harness<any>): void {
+export function windowSuite(h: Harness<ConformantStore>): void {
   describe("windows and cursors", () => {
     it("returns the newest N messages in order", async () => {
       const { store } = await h.open();
