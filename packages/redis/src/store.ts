@@ -1,0 +1,169 @@
+import {
+  type AppendOptions,
+  type AppendResult,
+  BaseChatHistoryStore,
+  type BaseStoreOptions,
+  InvalidOptionError,
+  type ReadQuery,
+  type SessionInfo,
+  type SessionKey,
+  type SessionPage,
+  type StoreCapabilities,
+  type StoredRecord,
+  assertKeyPrefix,
+} from "@chat-history/core";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
+import { guarded } from "./errors.js";
+import { sessionKeys, userSetsPattern } from "./keys.js";
+import { STALE_MEMBER_GRACE_MS, listUserSessions } from "./list-sessions.js";
+import { parseElements } from "./records.js";
+import { scanKeys } from "./scan.js";
+import { type ScriptedClient, withScripts } from "./scripts.js";
+import { loadSessionInfo } from "./session-info.js";
+
+export interface RedisStoreOptions extends BaseStoreOptions {
+  /** A client you own (standalone or Cluster); the store never closes it. */
+  client?: Redis | Cluster | undefined;
+  /** Or a URL: the store opens its own connection and quits it in close(). */
+  url?: string | undefined;
+  /** Extra ioredis options for the connection opened from `url`. */
+  redisOptions?: RedisOptions | undefined;
+  /** Every key starts with `<prefix>:{` (default "chat-history"). */
+  prefix?: string | undefined;
+}
+
+export const DEFAULT_PREFIX = "chat-history";
+
+/** A store on Redis or Redis Cluster: one list, counter and hash per session, expired natively. */
+export class RedisChatHistoryStore extends BaseChatHistoryStore {
+  readonly capabilities: StoreCapabilities = { nativeTtl: true, crossProcess: true, persistent: true };
+  readonly prefix: string;
+  readonly client: Redis | Cluster;
+  readonly #redis: ScriptedClient;
+  readonly #ownsClient: boolean;
+
+  constructor(options: RedisStoreOptions) {
+    super(options);
+    const prefix = options.prefix ?? DEFAULT_PREFIX;
+    assertKeyPrefix("prefix", prefix);
+    if ((options.client === undefined) === (options.url === undefined)) {
+      throw new InvalidOptionError("client", "pass exactly one of `client` (an ioredis Redis or Cluster) or `url`");
+    }
+    this.prefix = prefix;
+    this.#ownsClient = options.client === undefined;
+    this.client = options.client ?? openClient(options.url as string, options.redisOptions);
+    this.#redis = withScripts(this.client);
+  }
+
+  protected doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
+    const keys = sessionKeys(this.prefix, key);
+    const now = Date.now();
+    return guarded(async () => {
+      // Sent together: on one connection Redis runs them in this order; on a cluster the sorted set
+      // is on another slot, and listing tolerates a member whose session does not exist (yet).
+      const [[firstSeq, lastSeq]] = await Promise.all([
+        this.#redis.chatHistoryAppend(
+          keys.msgs,
+          keys.seq,
+          keys.meta,
+          now,
+          options.ttlMs ?? 0,
+          options.maxMessages ?? 0,
+          key.sessionId,
+          key.userId ?? "",
+          ...payloads,
+        ),
+        this.#redis.zadd(keys.sessions, "GT", now, keys.member),
+      ]);
+      return { firstSeq: Number(firstSeq), lastSeq: Number(lastSeq) };
+    });
+  }
+
+  protected doRead(key: SessionKey, query: ReadQuery): Promise<StoredRecord[]> {
+    const { msgs } = sessionKeys(this.prefix, key);
+    return guarded(async () => {
+      let elements: string[];
+      if (query.last !== undefined) elements = await this.#redis.lrange(msgs, -query.last, -1);
+      else if (query.before === undefined && query.after === undefined && query.limit === undefined) {
+        elements = await this.#redis.lrange(msgs, 0, -1);
+      } else {
+        elements = await this.#redis.chatHistoryReadRange(msgs, query.after ?? -1, query.before ?? -1, query.limit ?? 0);
+      }
+      return parseElements(elements, key.sessionId);
+    });
+  }
+
+  protected doCount(key: SessionKey): Promise<number> {
+    return guarded(() => this.#redis.llen(sessionKeys(this.prefix, key).msgs));
+  }
+
+  protected doGetSession(key: SessionKey): Promise<SessionInfo | undefined> {
+    return guarded(() => loadSessionInfo(this.#redis, this.prefix, key));
+  }
+
+  protected doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+    return guarded(() => listUserSessions(this.#redis, this.prefix, userId, limit, cursor));
+  }
+
+  protected doClear(key: SessionKey): Promise<void> {
+    const keys = sessionKeys(this.prefix, key);
+    const now = Date.now();
+    return guarded(async () => {
+      const existed = await this.#redis.chatHistoryClear(keys.msgs, keys.meta, now);
+      if (existed === 1) await this.#redis.zadd(keys.sessions, "GT", now, keys.member);
+    });
+  }
+
+  protected doDeleteSession(key: SessionKey): Promise<boolean> {
+    const keys = sessionKeys(this.prefix, key);
+    return guarded(async () => {
+      // Unlisted first: racing an append, the worst left behind is a stale member, never a hidden session.
+      const [, removed] = await Promise.all([
+        this.#redis.zrem(keys.sessions, keys.member),
+        this.#redis.del(keys.msgs, keys.seq, keys.meta),
+      ]);
+      return removed > 0;
+    });
+  }
+
+  /** Redis expires sessions itself; this only drops sorted-set members whose session is gone. Resolves 0. */
+  protected doPrune(): Promise<number> {
+    return guarded(async () => {
+      const staleBefore = Date.now() - STALE_MEMBER_GRACE_MS;
+      for (const setKey of await scanKeys(this.#redis, userSetsPattern(this.prefix))) {
+        const reply = await this.#redis.zrangebyscore(setKey, "-inf", `(${staleBefore}`, "WITHSCORES");
+        for (let i = 0; i + 1 < reply.length; i += 2) {
+          const member = reply[i] as string;
+          const score = reply[i + 1] as string;
+          const metaKey = `${this.prefix}:{${member}}:meta`;
+          if ((await this.#redis.exists(metaKey)) === 0) {
+            await this.#redis.chatHistoryUnlistIfUnchanged(setKey, member, score);
+          }
+        }
+      }
+      return 0;
+    });
+  }
+
+  protected async doClose(): Promise<void> {
+    if (!this.#ownsClient) return;
+    const client = this.client;
+    if (client.status !== "ready") {
+      client.disconnect();
+      return;
+    }
+    // quit() resolves on the server's OK; wait for the socket to close too, so nothing is left open.
+    const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+    await client.quit().catch(() => client.disconnect());
+    await ended;
+  }
+}
+
+function openClient(url: string, redisOptions: RedisOptions | undefined): Redis {
+  if (typeof url !== "string" || url.length === 0) throw new InvalidOptionError("url", "must be a redis:// or rediss:// URL");
+  // Fail a call after a few reconnect attempts instead of queueing it for minutes.
+  const client = new Redis(url, { maxRetriesPerRequest: 2, ...redisOptions });
+  // Failures reach callers through their commands (as StoreUnavailableError); keep them off the console.
+  client.on("error", () => {});
+  return client;
+}
