@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { StoreCapabilities } from "@chat-history/core";
-import { it, onTestFinished } from "vitest";
+import { type TestContext, it } from "vitest";
 import type { ConformanceOptions, ConformantStore, StoreContext, StoreInspector } from "./types.js";
 
 /** Lowercase letters and digits, starting with a letter: safe as a table name, key prefix or directory. */
@@ -27,7 +27,8 @@ export interface Harness<S extends ConformantStore> {
   timeout: number;
   /** Multiplies heavy workloads; at least `min`. */
   scaled: (count: number, min?: number) => number;
-  open: () => Promise<OpenStore<S>>;
+  /** Pass the test's context: cleanup is registered on it, which also works for concurrent tests. */
+  open: (test: TestContext) => Promise<OpenStore<S>>;
   options: ConformanceOptions<S>;
 }
 
@@ -40,11 +41,11 @@ export function createHarness<S extends ConformantStore>(options: ConformanceOpt
     timeout: options.timeoutMs ?? 30_000,
     scaled: (count, min = 1) => Math.max(min, Math.round(count * scale)),
     options,
-    async open() {
+    async open(test) {
       const ctx: StoreContext = { namespace: newNamespace() };
       const store = await options.createStore(ctx);
       const extra: S[] = [];
-      onTestFinished(async () => {
+      test.onTestFinished(async () => {
         for (const other of extra) await other.close();
         if (options.destroyStore) await options.destroyStore(store, ctx);
         else await store.close();

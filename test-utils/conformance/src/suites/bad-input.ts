@@ -31,8 +31,8 @@ function circular(): Record<string, unknown> {
 export function badInputSuite(h: Harness<ConformantStore>): void {
   describe("bad input", () => {
     for (const [label, id] of BAD_IDS) {
-      it(`rejects a session id that is ${label}`, async () => {
-        const { store } = await h.open();
+      it(`rejects a session id that is ${label}`, async (t) => {
+        const { store } = await h.open(t);
         expect(() => store.history(id as string)).toThrow(InvalidSessionIdError);
         await expect(store.append({ sessionId: id as string }, ['{"v":1}'])).rejects.toThrow(InvalidSessionIdError);
         await expect(store.read({ sessionId: id as string })).rejects.toThrow(InvalidSessionIdError);
@@ -50,8 +50,8 @@ export function badInputSuite(h: Harness<ConformantStore>): void {
       ["content that is not text or blocks", () => new HumanMessage({ content: { text: "x" } as never })],
     ];
     for (const [label, make] of unstorable) {
-      it(`rejects a batch holding ${label} and writes none of it`, async () => {
-        const { store, inspector } = await h.open();
+      it(`rejects a batch holding ${label} and writes none of it`, async (t) => {
+        const { store, inspector } = await h.open(t);
         const history = store.history(newSessionId());
         await history.addMessages(numbered(1, "kept"));
         await expect(history.addMessages([...numbered(2, "lost"), make()])).rejects.toThrow(InvalidMessageError);
@@ -60,8 +60,8 @@ export function badInputSuite(h: Harness<ConformantStore>): void {
       });
     }
 
-    it("rejects a message over the size limit and writes none of the batch", async () => {
-      const { store } = await h.open();
+    it("rejects a message over the size limit and writes none of the batch", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const huge = new HumanMessage("x".repeat(8 * 1024 * 1024 + 1));
       const error = await history.addMessages([new HumanMessage("small"), huge]).catch((e: unknown) => e);
@@ -70,8 +70,8 @@ export function badInputSuite(h: Harness<ConformantStore>): void {
       expect(await history.count()).toBe(0);
     });
 
-    it("rejects out-of-range windows, caps, TTLs and page sizes", async () => {
-      const { store } = await h.open();
+    it("rejects out-of-range windows, caps, TTLs and page sizes", async (t) => {
+      const { store } = await h.open(t);
       for (const bad of [0, -1, 1.5, Number.NaN, "10"]) {
         expect(() => store.history("s", { window: bad as number })).toThrow(InvalidOptionError);
         expect(() => store.history("s", { maxMessages: bad as number })).toThrow(InvalidOptionError);
@@ -85,8 +85,8 @@ export function badInputSuite(h: Harness<ConformantStore>): void {
     });
 
     const named = h.options.createStoreNamed;
-    onlyIf(named !== undefined)("refuses unsafe table, prefix or collection names", async () => {
-      const { ctx } = await h.open();
+    onlyIf(named !== undefined)("refuses unsafe table, prefix or collection names", async (t) => {
+      const { ctx } = await h.open(t);
       for (const name of UNSAFE_NAMES) {
         const attempt = async () => {
           const store = await (named as NonNullable<typeof named>)(name, ctx);

@@ -8,16 +8,16 @@ import type { ConformantStore } from "../types.js";
 /** Many writers at once: nothing lost or duplicated, each batch contiguous. */
 export function concurrencySuite(h: Harness<ConformantStore>): void {
   describe("concurrency", () => {
-    it("keeps every batch whole and contiguous under concurrent appends", async () => {
-      const { store } = await h.open();
+    it("keeps every batch whole and contiguous under concurrent appends", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       const batches = makeBatches(h.scaled(40, 8));
       await Promise.all(batches.map((batch) => store.history(sessionId).addMessages(batch)));
       assertBatches(await store.history(sessionId).getMessages(), batches);
     });
 
-    onlyIf(h.capabilities.crossProcess)("keeps batches whole across two stores on the same storage", async () => {
-      const { store, reopen } = await h.open();
+    onlyIf(h.capabilities.crossProcess)("keeps batches whole across two stores on the same storage", async (t) => {
+      const { store, reopen } = await h.open(t);
       const other = await reopen();
       const sessionId = newSessionId();
       const batches = makeBatches(h.scaled(40, 8));
@@ -27,8 +27,8 @@ export function concurrencySuite(h: Harness<ConformantStore>): void {
       assertBatches(await other.history(sessionId).getMessages(), batches);
     });
 
-    it("serves concurrent writers on many sessions without mixing them", async () => {
-      const { store } = await h.open();
+    it("serves concurrent writers on many sessions without mixing them", async (t) => {
+      const { store } = await h.open(t);
       const ids = Array.from({ length: h.scaled(10, 4) }, () => newSessionId());
       await Promise.all(
         ids.flatMap((id) => [0, 1, 2].map((round) => store.history(id).addMessages(numbered(2, `${id}-${round}`)))),

@@ -9,8 +9,8 @@ const TTL = 1_200;
 /** Expiry and caps. Expired data is never returned, whether the backend or prune() removes it. */
 export function expirySuite(h: Harness<ConformantStore>): void {
   describe("expiry and caps", () => {
-    it("never returns an expired session, and starts it afresh when written again", async () => {
-      const { store } = await h.open();
+    it("never returns an expired session, and starts it afresh when written again", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       const userId = "ttl-user";
       const history = store.history(sessionId, { userId, ttlMs: TTL });
@@ -26,8 +26,8 @@ export function expirySuite(h: Harness<ConformantStore>): void {
       expect((await history.getMessages()).map(contentOf)).toEqual(["after-0"]);
     });
 
-    it("slides the expiry forward on every write", async () => {
-      const { store } = await h.open();
+    it("slides the expiry forward on every write", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId(), { ttlMs: TTL * 2 });
       await history.addMessages(numbered(1, "a"));
       await sleep(TTL);
@@ -36,8 +36,8 @@ export function expirySuite(h: Harness<ConformantStore>): void {
       expect((await history.getMessages()).map(contentOf)).toEqual(["a-0", "b-0"]);
     });
 
-    it("leaves sessions without a TTL alone", async () => {
-      const { store } = await h.open();
+    it("leaves sessions without a TTL alone", async (t) => {
+      const { store } = await h.open(t);
       const lasting = store.history(newSessionId("lasting"));
       const brief = store.history(newSessionId("brief"), { ttlMs: 300 });
       await lasting.addMessages(numbered(2));
@@ -48,8 +48,8 @@ export function expirySuite(h: Harness<ConformantStore>): void {
       expect(await brief.count()).toBe(0);
     });
 
-    onlyIf(!h.capabilities.nativeTtl)("prune() physically removes expired sessions only", async () => {
-      const { store, inspector } = await h.open();
+    onlyIf(!h.capabilities.nativeTtl)("prune() physically removes expired sessions only", async (t) => {
+      const { store, inspector } = await h.open(t);
       const brief = store.history(newSessionId("brief"), { ttlMs: 300 });
       const lasting = store.history(newSessionId("lasting"));
       await brief.addMessages(numbered(2));
@@ -65,8 +65,8 @@ export function expirySuite(h: Harness<ConformantStore>): void {
       expect(listed).toEqual([lasting.sessionId]);
     });
 
-    onlyIf(h.capabilities.nativeTtl)("lets the backend remove expired records by itself", async () => {
-      const { store, inspector } = await h.open();
+    onlyIf(h.capabilities.nativeTtl)("lets the backend remove expired records by itself", async (t) => {
+      const { store, inspector } = await h.open(t);
       const brief = store.history(newSessionId("brief"), { ttlMs: 300 });
       await brief.addMessages(numbered(2));
       await sleep(900);
@@ -75,8 +75,8 @@ export function expirySuite(h: Harness<ConformantStore>): void {
       expect(await brief.count()).toBe(0);
     });
 
-    it("keeps only the newest maxMessages", async () => {
-      const { store, inspector } = await h.open();
+    it("keeps only the newest maxMessages", async (t) => {
+      const { store, inspector } = await h.open(t);
       const history = store.history(newSessionId(), { maxMessages: 5 });
       await history.addMessages(numbered(3, "a"));
       await history.addMessages(numbered(4, "b"));
@@ -88,8 +88,8 @@ export function expirySuite(h: Harness<ConformantStore>): void {
       expect(seqs).toEqual([4, 5, 6, 7, 8]);
     });
 
-    it("caps a single batch larger than the cap to its newest messages", async () => {
-      const { store } = await h.open();
+    it("caps a single batch larger than the cap to its newest messages", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId(), { maxMessages: 2 });
       await history.addMessages(numbered(10));
       expect((await history.getMessages()).map(contentOf)).toEqual(["m-8", "m-9"]);

@@ -32,8 +32,8 @@ function messagesChain(getMessageHistory: Factory) {
 /** The histories drop into RunnableWithMessageHistory and hold what the in-memory history holds. */
 export function langchainSuite(h: Harness<ConformantStore>): void {
   describe("LangChain integration", () => {
-    it("remembers several turns in several sessions like InMemoryChatMessageHistory", async () => {
-      const { store } = await h.open();
+    it("remembers several turns in several sessions like InMemoryChatMessageHistory", async (t) => {
+      const { store } = await h.open(t);
       const reference = new Map<string, InMemoryChatMessageHistory>();
       const referenceChain = promptChain((id) => {
         if (!reference.has(id)) reference.set(id, new InMemoryChatMessageHistory());
@@ -61,8 +61,8 @@ export function langchainSuite(h: Harness<ConformantStore>): void {
       }
     });
 
-    it("works with message-list input and no history key, within a window", async () => {
-      const { store } = await h.open();
+    it("works with message-list input and no history key, within a window", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       const chain = messagesChain((id) => store.history(id, { userId: "u1", window: 4 }));
       let reply = "";

@@ -8,8 +8,8 @@ import type { ConformantStore } from "../types.js";
 /** Closing, and records that cannot be read. */
 export function lifecycleSuite(h: Harness<ConformantStore>): void {
   describe("lifecycle and unreadable records", () => {
-    it("closes idempotently and refuses calls afterwards", async () => {
-      const { reopen } = await h.open();
+    it("closes idempotently and refuses calls afterwards", async (t) => {
+      const { reopen } = await h.open(t);
       const store = await reopen();
       await store.history("s").addMessage(new HumanMessage("x"));
       await store.close();
@@ -18,8 +18,8 @@ export function lifecycleSuite(h: Harness<ConformantStore>): void {
       await expect(store.listSessions()).rejects.toThrow(StoreClosedError);
     });
 
-    it("names the session and position of an unreadable record, or skips it when asked", async () => {
-      const { store } = await h.open();
+    it("names the session and position of an unreadable record, or skips it when asked", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       await store.history(sessionId).addMessages(numbered(1, "good"));
       const bad = await store.append({ sessionId }, ["{not json"]);

@@ -35,8 +35,8 @@ export function propertySuite(h: Harness<ConformantStore>): void {
   describe("model-based property", () => {
     it(
       "matches InMemoryChatMessageHistory over random operation sequences",
-      async () => {
-        const { store } = await h.open();
+      async (t) => {
+        const { store } = await h.open(t);
         await fc.assert(
           fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 15 }), async (ops) => {
             const sessionId = newSessionId("prop");

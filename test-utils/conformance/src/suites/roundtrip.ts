@@ -8,8 +8,8 @@ import type { ConformantStore } from "../types.js";
 /** Every kind of message and every field comes back exactly as it went in. */
 export function roundTripSuite(h: Harness<ConformantStore>): void {
   describe("round-trip fidelity", () => {
-    it("keeps every message kind and field", async () => {
-      const { store } = await h.open();
+    it("keeps every message kind and field", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const messages = everyKind();
       await history.addMessages(messages);
@@ -18,8 +18,8 @@ export function roundTripSuite(h: Harness<ConformantStore>): void {
       expect(back.map((m) => m.constructor)).toEqual(messages.map((m) => m.constructor));
     });
 
-    it("keeps AI tool calls, usage metadata, ids and response metadata field by field", async () => {
-      const { store } = await h.open();
+    it("keeps AI tool calls, usage metadata, ids and response metadata field by field", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const original = aiWithEverything();
       await history.addMessage(original);
@@ -36,8 +36,8 @@ export function roundTripSuite(h: Harness<ConformantStore>): void {
       expect(ai.additional_kwargs).toEqual({ refusal: null, nested: { lc: 1, type: "constructor", id: ["x"] } });
     });
 
-    it("keeps an AIMessageChunk as a chunk with its tool call chunks", async () => {
-      const { store } = await h.open();
+    it("keeps an AIMessageChunk as a chunk with its tool call chunks", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const chunk = new AIMessageChunk({ content: "par" }).concat(
         new AIMessageChunk({
@@ -52,8 +52,8 @@ export function roundTripSuite(h: Harness<ConformantStore>): void {
       expect((back as AIMessageChunk).tool_call_chunks).toEqual(chunk.tool_call_chunks);
     });
 
-    it("keeps fields set after the message was built", async () => {
-      const { store } = await h.open();
+    it("keeps fields set after the message was built", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const message = new AIMessage("late fields");
       message.id = "set-later";
@@ -69,8 +69,8 @@ export function roundTripSuite(h: Harness<ConformantStore>): void {
       expect((toolBack as ToolMessage).artifact).toEqual({ rows: 3 });
     });
 
-    it("keeps text in every script, control characters and lone surrogates exactly", async () => {
-      const { store } = await h.open();
+    it("keeps text in every script, control characters and lone surrogates exactly", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const messages = Object.entries(TEXTS).map(([name, text]) => new HumanMessage({ content: text, name }));
       await history.addMessages(messages);
@@ -79,8 +79,8 @@ export function roundTripSuite(h: Harness<ConformantStore>): void {
       expect(back.map((m) => m.name)).toEqual(Object.keys(TEXTS));
     });
 
-    it("keeps empty content and a 1 MB message", async () => {
-      const { store } = await h.open();
+    it("keeps empty content and a 1 MB message", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       const big = "0123456789abcdef".repeat(65_536);
       await history.addMessages([new HumanMessage(""), new AIMessage(big), new HumanMessage({ content: [] })]);
@@ -88,8 +88,8 @@ export function roundTripSuite(h: Harness<ConformantStore>): void {
       expect(back.map((m) => m.content)).toEqual(["", big, []]);
     });
 
-    onlyIf(h.capabilities.persistent)("keeps data after a store is closed and another opened", async () => {
-      const { reopen } = await h.open();
+    onlyIf(h.capabilities.persistent)("keeps data after a store is closed and another opened", async (t) => {
+      const { reopen } = await h.open(t);
       const sessionId = newSessionId();
       const messages = everyKind();
       const first = await reopen();

@@ -7,8 +7,8 @@ import type { ConformantStore } from "../types.js";
 /** Sessions and users: isolation, listing newest first with paging, clear, delete, count. */
 export function sessionSuite(h: Harness<ConformantStore>): void {
   describe("sessions and users", () => {
-    it("keeps users apart even with the same session id", async () => {
-      const { store } = await h.open();
+    it("keeps users apart even with the same session id", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       const alice = store.history(sessionId, { userId: "alice" });
       const bob = store.history(sessionId, { userId: "bob" });
@@ -28,8 +28,8 @@ export function sessionSuite(h: Harness<ConformantStore>): void {
       expect((await store.listSessions({})).sessions).toEqual([]);
     });
 
-    it("lists a user's sessions newest first, paged without gaps or repeats", async () => {
-      const { store } = await h.open();
+    it("lists a user's sessions newest first, paged without gaps or repeats", async (t) => {
+      const { store } = await h.open(t);
       const userId = newSessionId("user");
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) {
@@ -59,8 +59,8 @@ export function sessionSuite(h: Harness<ConformantStore>): void {
       expect(seen.find((s) => s.sessionId === "chat-6")?.messageCount).toBe(7);
     });
 
-    it("clears messages but keeps the session; deletes it entirely", async () => {
-      const { store } = await h.open();
+    it("clears messages but keeps the session; deletes it entirely", async (t) => {
+      const { store } = await h.open(t);
       const keep = newSessionId("keep");
       const gone = newSessionId("gone");
       await store.history(keep).addMessages(numbered(3));
@@ -80,8 +80,8 @@ export function sessionSuite(h: Harness<ConformantStore>): void {
       expect(listed).not.toContain(gone);
     });
 
-    it("accepts any session id and never lets one reach another", async () => {
-      const { store } = await h.open();
+    it("accepts any session id and never lets one reach another", async (t) => {
+      const { store } = await h.open(t);
       const ids = [
         "../../etc/passwd",
         "..",

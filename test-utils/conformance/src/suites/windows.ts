@@ -7,8 +7,8 @@ import type { ConformantStore } from "../types.js";
 /** The last N, and cursor pages, read in the store. */
 export function windowSuite(h: Harness<ConformantStore>): void {
   describe("windows and cursors", () => {
-    it("returns the newest N messages in order", async () => {
-      const { store } = await h.open();
+    it("returns the newest N messages in order", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       await store.history(sessionId).addMessages(numbered(30));
       const window = await store.history(sessionId, { window: 7 }).getMessages();
@@ -17,8 +17,8 @@ export function windowSuite(h: Harness<ConformantStore>): void {
       expect((await store.read({ sessionId }, { last: 3 })).map((r: { seq: number }) => r.seq)).toHaveLength(3);
     });
 
-    it("never starts a window with a tool result whose call was cut off", async () => {
-      const { store } = await h.open();
+    it("never starts a window with a tool result whose call was cut off", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       const call = (id: string) =>
         new AIMessage({ content: "", tool_calls: [{ id, name: "lookup", args: {}, type: "tool_call" }] });
@@ -36,8 +36,8 @@ export function windowSuite(h: Harness<ConformantStore>): void {
       expect((await store.history(sessionId, { window: 5 }).getMessages()).map(contentOf)[0]).toBe("q1");
     });
 
-    it("pages back and forward by sequence number", async () => {
-      const { store } = await h.open();
+    it("pages back and forward by sequence number", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId());
       await history.addMessages(numbered(25));
       const newest = await history.getPage({ limit: 10, before: Number.MAX_SAFE_INTEGER });
@@ -51,8 +51,8 @@ export function windowSuite(h: Harness<ConformantStore>): void {
       expect(newest.seqs).toEqual([...newest.seqs].sort((a, b) => a - b));
     });
 
-    it("pages back through every message exactly once while writes go on", async () => {
-      const { store } = await h.open();
+    it("pages back through every message exactly once while writes go on", async (t) => {
+      const { store } = await h.open(t);
       const sessionId = newSessionId();
       const history = store.history(sessionId);
       const original = numbered(23, "old");
@@ -72,8 +72,8 @@ export function windowSuite(h: Harness<ConformantStore>): void {
       expect(seen).toEqual(original.map(contentOf));
     });
 
-    it("returns nothing for an empty or unknown session", async () => {
-      const { store } = await h.open();
+    it("returns nothing for an empty or unknown session", async (t) => {
+      const { store } = await h.open(t);
       const history = store.history(newSessionId(), { window: 5 });
       expect(await history.getMessages()).toEqual([]);
       expect(await history.count()).toBe(0);
