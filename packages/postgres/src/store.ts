@@ -24,6 +24,8 @@ export interface PostgresStoreOptions extends BaseStoreOptions {
   pool?: pg.Pool | undefined;
   /** Or a URL: the store opens its own pool and ends it in close(). */
   connectionString?: string | undefined;
+  /** Extra pg Pool options for the pool opened from `connectionString` (they override `POSTGRES_POOL_DEFAULTS`). */
+  poolOptions?: Omit<pg.PoolConfig, "connectionString"> | undefined;
   /** Default "public". Letters, digits and `_`. */
   schema?: string | undefined;
   /** Table name prefix, default "chat_history": tables `<prefix>_sessions` and `<prefix>_messages`. */
@@ -33,6 +35,17 @@ export interface PostgresStoreOptions extends BaseStoreOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * Bounds for the pool the store opens itself, so no call waits forever on a server that stopped
+ * answering: a connection (or a free pool slot) within 5 s, a query's reply within 30 s. A call that
+ * hits either rejects with StoreUnavailableError and the connection is discarded, not reused.
+ */
+export const POSTGRES_POOL_DEFAULTS = {
+  connectionTimeoutMillis: 5_000,
+  query_timeout: 30_000,
+  keepAlive: true,
+} as const satisfies pg.PoolConfig;
 
 export class PostgresChatHistoryStore extends BaseChatHistoryStore {
   readonly capabilities: StoreCapabilities = { nativeTtl: false, crossProcess: true, persistent: true };
@@ -53,7 +66,11 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
       this.pool = options.pool;
       this.#ownsPool = false;
     } else {
-      this.pool = new pg.Pool({ connectionString: options.connectionString });
+      this.pool = new pg.Pool({
+        ...POSTGRES_POOL_DEFAULTS,
+        ...options.poolOptions,
+        connectionString: options.connectionString,
+      });
       // An idle connection the server drops must not crash the process; the next query reports it.
       this.pool.on("error", () => undefined);
       this.#ownsPool = true;

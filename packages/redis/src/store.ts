@@ -159,10 +159,24 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
   }
 }
 
+/**
+ * Options for the connection the store opens from `url` (your `redisOptions` override them):
+ * - `maxRetriesPerRequest: 2`: while Redis is unreachable a call fails after the third failed
+ *   reconnect attempt instead of waiting in the offline queue for minutes;
+ * - `commandTimeout: 10_000`: a call that gets no reply (a frozen server, a dead peer) rejects after 10 s;
+ * - `autoResendUnfulfilledCommands: false`: a command that was in flight when the connection dropped is
+ *   never sent again by itself: an append Redis may already have run must not be applied twice.
+ *   The caller gets StoreUnavailableError and decides.
+ */
+export const REDIS_CLIENT_DEFAULTS = {
+  maxRetriesPerRequest: 2,
+  commandTimeout: 10_000,
+  autoResendUnfulfilledCommands: false,
+} as const satisfies RedisOptions;
+
 function openClient(url: string, redisOptions: RedisOptions | undefined): Redis {
   if (typeof url !== "string" || url.length === 0) throw new InvalidOptionError("url", "must be a redis:// or rediss:// URL");
-  // Fail a call after a few reconnect attempts instead of queueing it for minutes.
-  const client = new Redis(url, { maxRetriesPerRequest: 2, ...redisOptions });
+  const client = new Redis(url, { ...REDIS_CLIENT_DEFAULTS, ...redisOptions });
   // Failures reach callers through their commands (as StoreUnavailableError); keep them off the console.
   client.on("error", () => {});
   return client;
