@@ -1,6 +1,6 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, rmdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { BaseChatHistoryStore, BaseStoreOptions } from "@chat-history/core";
 import type { ProvidedService } from "@chat-history/test-services";
 
@@ -77,6 +77,7 @@ export async function destroyNamespace(spec: BackendSpec): Promise<void> {
     case "file":
     case "sqlite":
       rmSync(spec.location, { recursive: true, force: true });
+      removeIfEmpty(dirname(spec.location));
       return;
     case "postgres": {
       const pg = (await import("pg")).default;
@@ -117,5 +118,14 @@ export async function destroyNamespace(spec: BackendSpec): Promise<void> {
         await client.close();
       }
     }
+  }
+}
+
+/** The namespace folder is shared by the file and SQLite specs: the last one out removes it. */
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (the other backend still uses it) or already gone
   }
 }
