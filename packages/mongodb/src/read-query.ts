@@ -26,11 +26,20 @@ function plan(gen: ObjectId, query: ReadQuery): Plan {
 }
 
 /** Runs a ReadQuery in the database: one indexed find over the session's newest or oldest batches. */
-export async function readRecords(messages: Collection<BatchDoc>, gen: ObjectId, query: ReadQuery): Promise<StoredRecord[]> {
+export async function readRecords(
+  messages: Collection<BatchDoc>,
+  gen: ObjectId,
+  query: ReadQuery,
+): Promise<StoredRecord[]> {
   const { filter, sort, limit, keep } = plan(gen, query);
-  let cursor = messages.find<BatchSlice>(filter, { projection: PROJECTION, sort });
+  // The last N records never need more than the last N payloads of any batch: a window read then
+  // costs N x N records at most, not N whole batches (a bulk append of 1,000 is one batch).
+  const projection = query.last === undefined ? PROJECTION : { ...PROJECTION, payloads: { $slice: -query.last } };
+  let cursor = messages.find<BatchSlice>(filter, { projection, sort });
   if (limit !== undefined) cursor = cursor.limit(limit);
-  const records = toRecords(await cursor.toArray()).filter(
+  // A batch's payloads always end at `last`, so its first seq follows from what was returned.
+  const batches = (await cursor.toArray()).map((b) => ({ ...b, seq: b.last - b.payloads.length + 1 }));
+  const records = toRecords(batches).filter(
     (r) => (query.before === undefined || r.seq < query.before) && (query.after === undefined || r.seq > query.after),
   );
   const wanted = query.last ?? query.limit;

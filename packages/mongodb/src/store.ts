@@ -36,6 +36,13 @@ export interface MongoDBStoreOptions extends BaseStoreOptions {
   autoMigrate?: boolean | undefined;
 }
 
+/**
+ * Latest expiry stored: the end of year 9999. Past 8.64e15 ms a JavaScript Date is invalid (BSON
+ * then stores 1970, expiring the session at once), and drivers such as PyMongo cannot decode dates
+ * after year 9999 by default.
+ */
+const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** An append retries its session upsert when it meets an expired session it must restart (or a racing upsert). */
 const UPSERT_ATTEMPTS = 4;
 
@@ -43,7 +50,11 @@ const UPSERT_ATTEMPTS = 4;
  * nativeTtl is false: expired sessions are hidden at once, but MongoDB's TTL monitor removes session
  * documents only every ~60 s and message batches are removed by prune(), so physical removal lags.
  */
-export const MONGODB_CAPABILITIES: StoreCapabilities = Object.freeze({ nativeTtl: false, crossProcess: true, persistent: true });
+export const MONGODB_CAPABILITIES: StoreCapabilities = Object.freeze({
+  nativeTtl: false,
+  crossProcess: true,
+  persistent: true,
+});
 
 export class MongoDBChatHistoryStore extends BaseChatHistoryStore {
   readonly capabilities: StoreCapabilities = MONGODB_CAPABILITIES;
@@ -108,7 +119,7 @@ export class MongoDBChatHistoryStore extends BaseChatHistoryStore {
   async #reserve(key: SessionKey, count: number, ttlMs: number | undefined, now: Date): Promise<SessionDoc> {
     const id = sessionDocId(key);
     const set: Partial<SessionDoc> = { updatedAt: now };
-    if (ttlMs !== undefined) set.expiresAt = new Date(now.getTime() + ttlMs);
+    if (ttlMs !== undefined) set.expiresAt = new Date(Math.min(now.getTime() + ttlMs, MAX_DATE_MS));
     for (let attempt = 1; ; attempt++) {
       try {
         const doc = await this.#sessions.findOneAndUpdate(
@@ -136,7 +147,13 @@ export class MongoDBChatHistoryStore extends BaseChatHistoryStore {
       const firstSeq = lastSeq - payloads.length + 1;
       // A batch larger than the cap keeps only its newest records; no need to write the rest.
       const kept = options.maxMessages === undefined ? payloads : payloads.slice(-options.maxMessages);
-      const doc: BatchDoc = { sessionKey: session._id, gen: session.gen, seq: lastSeq - kept.length + 1, last: lastSeq, payloads: [...kept] };
+      const doc: BatchDoc = {
+        sessionKey: session._id,
+        gen: session.gen,
+        seq: lastSeq - kept.length + 1,
+        last: lastSeq,
+        payloads: [...kept],
+      };
       await this.#messages.insertOne(doc);
       if (options.maxMessages !== undefined && lastSeq > options.maxMessages) {
         await trimToNewest(this.#messages, session.gen, options.maxMessages);
@@ -169,7 +186,11 @@ export class MongoDBChatHistoryStore extends BaseChatHistoryStore {
     });
   }
 
-  protected doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+  protected doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage> {
     return this.#run(async () => {
       const conditions: Record<string, unknown>[] = [{ userId: { $eq: userId ?? null } }, liveFilter(new Date())];
       if (cursor !== undefined) {
