@@ -1,6 +1,6 @@
 import type { BaseChatHistoryStore, SessionInfo } from "@chat-history/core";
 import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
-import { fingerprints } from "./fingerprint.js";
+import { fingerprints } from "@chat-history/conformance";
 
 /** Sessions written before a hostile run, in the same store, that the run must never read, change or list elsewhere. */
 export interface CanarySessions {

@@ -20,7 +20,7 @@ import {
   isValidId,
   materialize,
 } from "./arbitraries.js";
-import { fingerprints } from "./fingerprint.js";
+import { fingerprints } from "@chat-history/conformance";
 import { type Tally, attempt, show } from "./outcome.js";
 import { type HistoryOptionValues, areValidHistoryOptions, isValidReadQuery, keyBytes } from "./rules.js";
 
