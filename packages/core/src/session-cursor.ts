@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "./errors.js";
+import { idProblem } from "./validate.js";
 
 /** Position in a newest-first session listing: ordered by (updatedAt DESC, sessionId DESC). */
 export interface SessionCursor {
@@ -13,7 +14,9 @@ export function encodeSessionCursor(cursor: SessionCursor): string {
 export function decodeSessionCursor(text: string): SessionCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string") {
+    // Only what a store hands out: a whole-millisecond time and a valid session id, so adapters can
+    // pass both straight to their backend.
+    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && value[0] >= 0 && (value[1] === "" || idProblem(value[1]) === undefined)) {
       return { updatedAt: value[0], sessionId: value[1] };
     }
   } catch {

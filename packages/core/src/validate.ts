@@ -1,7 +1,8 @@
 import { InvalidOptionError, InvalidSessionIdError, InvalidUserIdError } from "./errors.js";
 import { LIMITS } from "./limits.js";
 
-function idProblem(value: unknown): string | undefined {
+/** Why a value is not a valid session or user id, or undefined when it is. */
+export function idProblem(value: unknown): string | undefined {
   if (typeof value !== "string") return `must be a string, got ${typeof value}`;
   if (value.length === 0) return "must not be empty";
   if (value.length > LIMITS.maxIdLength) return `is ${value.length} characters; the limit is ${LIMITS.maxIdLength}`;

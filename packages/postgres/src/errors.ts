@@ -1,4 +1,4 @@
-import { InvalidSessionIdError, StoreUnavailableError } from "@chat-history/core";
+import { StoreUnavailableError } from "@chat-history/core";
 
 /** Socket-level failures: the server was not reached, or the connection died mid-call. */
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
@@ -17,15 +17,8 @@ export function isUnavailable(error: unknown): boolean {
   return DRIVER_MESSAGES.test(error.message);
 }
 
-/**
- * Connection failures become the retryable StoreUnavailableError; a key too long for a btree entry
- * (about 2,700 bytes for user id + session id together) becomes InvalidSessionIdError; anything else
- * is rethrown as is.
- */
+/** Connection failures become the retryable StoreUnavailableError; anything else is rethrown as is. */
 export function mapPgError(error: unknown): unknown {
-  if (error instanceof Error && (error as { code?: unknown }).code === "54000" && /index row/i.test(error.message)) {
-    return new InvalidSessionIdError(`user id and session id together are too long for the PostgreSQL index: ${error.message}`);
-  }
   if (isUnavailable(error)) {
     const reason = error instanceof Error ? error.message || (error as { code?: string }).code : String(error);
     return new StoreUnavailableError(`PostgreSQL is unavailable: ${reason}`, error);

@@ -39,8 +39,3 @@ export function tableNames(schema = "public", prefix = "chat_history"): TableNam
     lockKey: `chat-history:${schema}.${prefix}`,
   };
 }
-
-/** "No user" is the empty string: core rejects empty user ids, so it never meets a real user. */
-export function userKey(userId: string | undefined): string {
-  return userId ?? "";
-}

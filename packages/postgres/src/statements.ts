@@ -6,12 +6,13 @@ const live = (now: string) => `(expires_at IS NULL OR expires_at > ${now})`;
 /**
  * The SQL of every operation, built once per store. Parameters only; names come from TableNames,
  * already validated and quoted. All statements are unnamed, so they work through PgBouncer in
- * transaction mode.
+ * transaction mode. `$1` is always the session digest (keys.ts) where a session is addressed.
  */
 export function buildStatements(t: TableNames) {
   return {
     /**
-     * One statement per append. $1 user_key, $2 session_id, $3 payloads, $4 now, $5 ttl ms, $6 cap.
+     * One statement per append. $1 session_key, $2 user_hash, $3 user_key, $4 session_id, $5 payloads,
+     * $6 now, $7 ttl ms, $8 cap.
      * The upsert takes the session row lock, which serialises appenders of one session, and reserves
      * next_seq+1..next_seq+n from the latest committed row. An expired row restarts as a new session.
      * The cap moves first_seq; reads only return first_seq..next_seq, so rows the DELETEs below cannot
@@ -19,67 +20,68 @@ export function buildStatements(t: TableNames) {
      * removed by the next append. Inserting with ON CONFLICT overwrites any such leftover row.
      */
     append: `WITH s AS (
-  INSERT INTO ${t.sessions} AS cur (user_key, session_id, first_seq, next_seq, created_at, updated_at, expires_at)
-  VALUES ($1, $2, GREATEST(1, cardinality($3::text[]) - $6::bigint + 1), cardinality($3::text[]), $4::bigint, $4::bigint, $4::bigint + $5::bigint)
-  ON CONFLICT (user_key, session_id) DO UPDATE SET
+  INSERT INTO ${t.sessions} AS cur (session_key, user_hash, user_key, session_id, first_seq, next_seq, created_at, updated_at, expires_at)
+  VALUES ($1, $2, $3, $4, GREATEST(1, cardinality($5::text[]) - $8::bigint + 1), cardinality($5::text[]), $6::bigint, $6::bigint, $6::bigint + $7::bigint)
+  ON CONFLICT (session_key) DO UPDATE SET
     first_seq = GREATEST(
-      CASE WHEN cur.expires_at <= $4::bigint THEN 1 ELSE cur.first_seq END,
-      CASE WHEN cur.expires_at <= $4::bigint THEN 0 ELSE cur.next_seq END + cardinality($3::text[]) - $6::bigint + 1),
-    next_seq = CASE WHEN cur.expires_at <= $4::bigint THEN 0 ELSE cur.next_seq END + cardinality($3::text[]),
-    created_at = CASE WHEN cur.expires_at <= $4::bigint THEN $4::bigint ELSE cur.created_at END,
-    updated_at = $4::bigint,
-    expires_at = CASE WHEN $5::bigint IS NOT NULL THEN $4::bigint + $5::bigint
-                      WHEN cur.expires_at <= $4::bigint THEN NULL ELSE cur.expires_at END
+      CASE WHEN cur.expires_at <= $6::bigint THEN 1 ELSE cur.first_seq END,
+      CASE WHEN cur.expires_at <= $6::bigint THEN 0 ELSE cur.next_seq END + cardinality($5::text[]) - $8::bigint + 1),
+    next_seq = CASE WHEN cur.expires_at <= $6::bigint THEN 0 ELSE cur.next_seq END + cardinality($5::text[]),
+    created_at = CASE WHEN cur.expires_at <= $6::bigint THEN $6::bigint ELSE cur.created_at END,
+    updated_at = $6::bigint,
+    expires_at = CASE WHEN $7::bigint IS NOT NULL THEN $6::bigint + $7::bigint
+                      WHEN cur.expires_at <= $6::bigint THEN NULL ELSE cur.expires_at END
   RETURNING first_seq, next_seq
 ), ins AS (
-  INSERT INTO ${t.messages} (user_key, session_id, seq, payload)
-  SELECT $1, $2, s.next_seq - cardinality($3::text[]) + p.ord, p.payload
-  FROM s, unnest($3::text[]) WITH ORDINALITY AS p(payload, ord)
-  WHERE s.next_seq - cardinality($3::text[]) + p.ord >= s.first_seq
-  ON CONFLICT (user_key, session_id, seq) DO UPDATE SET payload = EXCLUDED.payload
+  INSERT INTO ${t.messages} (session_key, seq, payload)
+  SELECT $1, s.next_seq - cardinality($5::text[]) + p.ord, p.payload
+  FROM s, unnest($5::text[]) WITH ORDINALITY AS p(payload, ord)
+  WHERE s.next_seq - cardinality($5::text[]) + p.ord >= s.first_seq
+  ON CONFLICT (session_key, seq) DO UPDATE SET payload = EXCLUDED.payload
 ), capped AS (
-  DELETE FROM ${t.messages} WHERE user_key = $1 AND session_id = $2 AND seq < (SELECT first_seq FROM s)
+  DELETE FROM ${t.messages} WHERE session_key = $1 AND seq < (SELECT first_seq FROM s)
 ), stale AS (
-  DELETE FROM ${t.messages} WHERE user_key = $1 AND session_id = $2 AND seq > (SELECT next_seq FROM s)
+  DELETE FROM ${t.messages} WHERE session_key = $1 AND seq > (SELECT next_seq FROM s)
 )
-SELECT next_seq - cardinality($3::text[]) + 1 AS first_seq, next_seq AS last_seq FROM s`,
+SELECT next_seq - cardinality($5::text[]) + 1 AS first_seq, next_seq AS last_seq FROM s`,
 
     /**
      * Records between two bounds, newest or oldest first. The bounds come from the session row through
      * InitPlans, so the plan is a primary-key range scan that stops after LIMIT rows.
-     * $1 user_key, $2 session_id, $3 now, $4 lowest seq, $5 highest seq, $6 limit (null = all).
+     * $1 session_key, $2 now, $3 lowest seq, $4 highest seq, $5 limit (null = all).
      */
     readNewest: readBetween(t, "DESC"),
     readOldest: readBetween(t, "ASC"),
 
+    /** $1 session_key, $2 now. */
     session: `SELECT session_id, next_seq - first_seq + 1 AS message_count, created_at, updated_at, expires_at
-FROM ${t.sessions} WHERE user_key = $1 AND session_id = $2 AND ${live("$3")}`,
+FROM ${t.sessions} WHERE session_key = $1 AND ${live("$2")}`,
 
-    /** $1 user_key, $2 now, $3 limit; with a cursor also $4 updated_at, $5 session_id. */
+    /** $1 user_hash, $2 now, $3 limit; with a cursor also $4 updated_at, $5 session_id. */
     listFirst: listSessions(t, ""),
     listAfter: listSessions(t, "AND (updated_at, session_id) < ($4::bigint, $5::text)"),
 
-    /** Keeps the row (and next_seq, so cursors held by readers stay meaningful). $1, $2, $3 now. */
+    /** Keeps the row (and next_seq, so cursors held by readers stay meaningful). $1 session_key, $2 now. */
     clear: `WITH s AS (
-  UPDATE ${t.sessions} SET first_seq = next_seq + 1, updated_at = $3
-  WHERE user_key = $1 AND session_id = $2 AND ${live("$3")}
+  UPDATE ${t.sessions} SET first_seq = next_seq + 1, updated_at = $2
+  WHERE session_key = $1 AND ${live("$2")}
   RETURNING first_seq
 )
-DELETE FROM ${t.messages} WHERE user_key = $1 AND session_id = $2 AND seq < (SELECT first_seq FROM s)`,
+DELETE FROM ${t.messages} WHERE session_key = $1 AND seq < (SELECT first_seq FROM s)`,
 
-    /** $1, $2, $3 now. Answers whether a live session was removed. */
+    /** $1 session_key, $2 now. Answers whether a live session was removed. */
     deleteSession: `WITH s AS (
-  DELETE FROM ${t.sessions} WHERE user_key = $1 AND session_id = $2 RETURNING expires_at
+  DELETE FROM ${t.sessions} WHERE session_key = $1 RETURNING expires_at
 ), m AS (
-  DELETE FROM ${t.messages} WHERE user_key = $1 AND session_id = $2 AND EXISTS (SELECT 1 FROM s)
+  DELETE FROM ${t.messages} WHERE session_key = $1 AND EXISTS (SELECT 1 FROM s)
 )
-SELECT count(*)::int AS removed FROM s WHERE ${live("$3")}`,
+SELECT count(*)::int AS removed FROM s WHERE ${live("$2")}`,
 
     /** $1 now. */
     prune: `WITH s AS (
-  DELETE FROM ${t.sessions} WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING user_key, session_id
+  DELETE FROM ${t.sessions} WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING session_key
 ), m AS (
-  DELETE FROM ${t.messages} AS msg USING s WHERE msg.user_key = s.user_key AND msg.session_id = s.session_id
+  DELETE FROM ${t.messages} AS msg USING s WHERE msg.session_key = s.session_key
 )
 SELECT count(*)::int AS removed FROM s`,
   };
@@ -87,17 +89,17 @@ SELECT count(*)::int AS removed FROM s`,
 
 function readBetween(t: TableNames, order: "ASC" | "DESC"): string {
   return `WITH s AS (
-  SELECT GREATEST(first_seq, $4::bigint) AS lo, LEAST(next_seq, $5::bigint) AS hi
-  FROM ${t.sessions} WHERE user_key = $1 AND session_id = $2 AND ${live("$3::bigint")}
+  SELECT GREATEST(first_seq, $3::bigint) AS lo, LEAST(next_seq, $4::bigint) AS hi
+  FROM ${t.sessions} WHERE session_key = $1 AND ${live("$2::bigint")}
 )
 SELECT seq, payload FROM ${t.messages}
-WHERE user_key = $1 AND session_id = $2 AND seq >= (SELECT lo FROM s) AND seq <= (SELECT hi FROM s)
-ORDER BY seq ${order} LIMIT $6::bigint`;
+WHERE session_key = $1 AND seq >= (SELECT lo FROM s) AND seq <= (SELECT hi FROM s)
+ORDER BY seq ${order} LIMIT $5::bigint`;
 }
 
 function listSessions(t: TableNames, cursorCondition: string): string {
   return `SELECT session_id, next_seq - first_seq + 1 AS message_count, created_at, updated_at, expires_at
 FROM ${t.sessions}
-WHERE user_key = $1 AND ${live("$2")} ${cursorCondition}
+WHERE user_hash = $1 AND ${live("$2")} ${cursorCondition}
 ORDER BY updated_at DESC, session_id DESC LIMIT $3`;
 }

@@ -16,7 +16,8 @@ import {
 import pg from "pg";
 import { mapPgError } from "./errors.js";
 import { ensureTables } from "./migrate.js";
-import { type TableNames, tableNames, userKey } from "./names.js";
+import { sessionDigest, userHash, userKey } from "./keys.js";
+import { type TableNames, tableNames } from "./names.js";
 import { buildStatements } from "./statements.js";
 
 export interface PostgresStoreOptions extends BaseStoreOptions {
@@ -100,6 +101,8 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
 
   protected async doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
     const [row] = await this.#query(this.#sql.append, [
+      sessionDigest(key),
+      userHash(key.userId),
       userKey(key.userId),
       key.sessionId,
       payloads,
@@ -116,14 +119,7 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
     // Newest first when the wanted records sit at the top of the range: the last N, or a page back.
     const newest = query.last !== undefined || (query.before !== undefined && query.after === undefined && query.limit !== undefined);
     const limit = query.last ?? query.limit ?? null;
-    const rows = await this.#query(newest ? this.#sql.readNewest : this.#sql.readOldest, [
-      userKey(key.userId),
-      key.sessionId,
-      Date.now(),
-      lo,
-      hi,
-      limit,
-    ]);
+    const rows = await this.#query(newest ? this.#sql.readNewest : this.#sql.readOldest, [sessionDigest(key), Date.now(), lo, hi, limit]);
     const records = rows.map((r) => ({ seq: Number(r.seq), payload: r.payload as string }));
     return newest ? records.reverse() : records;
   }
@@ -133,12 +129,12 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
   }
 
   protected async doGetSession(key: SessionKey): Promise<SessionInfo | undefined> {
-    const [row] = await this.#query(this.#sql.session, [userKey(key.userId), key.sessionId, Date.now()]);
+    const [row] = await this.#query(this.#sql.session, [sessionDigest(key), Date.now()]);
     return row ? toSessionInfo(row, key.userId) : undefined;
   }
 
   protected async doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
-    const base = [userKey(userId), Date.now(), limit + 1];
+    const base = [userHash(userId), Date.now(), limit + 1];
     const after = cursor === undefined ? undefined : decodeSessionCursor(cursor);
     const rows = after
       ? await this.#query(this.#sql.listAfter, [...base, after.updatedAt, after.sessionId])
@@ -149,11 +145,11 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
   }
 
   protected async doClear(key: SessionKey): Promise<void> {
-    await this.#query(this.#sql.clear, [userKey(key.userId), key.sessionId, Date.now()]);
+    await this.#query(this.#sql.clear, [sessionDigest(key), Date.now()]);
   }
 
   protected async doDeleteSession(key: SessionKey): Promise<boolean> {
-    const [row] = await this.#query(this.#sql.deleteSession, [userKey(key.userId), key.sessionId, Date.now()]);
+    const [row] = await this.#query(this.#sql.deleteSession, [sessionDigest(key), Date.now()]);
     return Number(row?.removed) > 0;
   }
 

@@ -1,5 +1,6 @@
 import { runConformance } from "@chat-history/conformance";
 import { PostgresChatHistoryStore } from "../src/index.js";
+import { sessionDigest } from "../src/keys.js";
 import { TEST_SCHEMA, dropTables, filePool, service } from "./support.js";
 
 const pool = service.skip ? undefined : filePool(20);
@@ -24,8 +25,8 @@ runConformance({
       const exists = await pool?.query("SELECT to_regclass($1) IS NOT NULL AS present", [`"${TEST_SCHEMA}"."${namespace}_messages"`]);
       if (!exists?.rows[0]?.present) return 0;
       const { rows } = await (pool as NonNullable<typeof pool>).query(
-        `SELECT count(*)::int AS n FROM "${TEST_SCHEMA}"."${namespace}_messages" WHERE user_key = $1 AND session_id = $2`,
-        [key.userId ?? "", key.sessionId],
+        `SELECT count(*)::int AS n FROM "${TEST_SCHEMA}"."${namespace}_messages" WHERE session_key = $1`,
+        [sessionDigest(key)],
       );
       return rows[0].n as number;
     },
