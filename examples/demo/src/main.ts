@@ -37,7 +37,8 @@ function readArgs(argv: string[]): Args | undefined {
   });
   if (values.help) return undefined;
   const window = Number(values.window);
-  if (!Number.isSafeInteger(window) || window < 1) throw new Error(`--window must be a positive integer, got ${values.window}`);
+  if (!Number.isSafeInteger(window) || window < 1)
+    throw new Error(`--window must be a positive integer, got ${values.window}`);
   return { store: values.store, session: values.session, user: values.user, window, say: values.say ?? [] };
 }
 
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
     const stored = await store.count({ sessionId: args.session, userId: args.user });
 
     console.log(`store:   ${label}`);
-    console.log(`session: ${JSON.stringify(args.session)}${args.user === undefined ? "" : ` of user ${JSON.stringify(args.user)}`}`);
+    console.log(
+      `session: ${JSON.stringify(args.session)}${args.user === undefined ? "" : ` of user ${JSON.stringify(args.user)}`}`,
+    );
     console.log(`model:   ${modelLabel}`);
     console.log(`window:  the newest ${args.window} stored messages go to the model each turn`);
     console.log(`history: ${stored} message${stored === 1 ? "" : "s"} already stored in this session`);

@@ -20,11 +20,14 @@ export function parseStoreSpec(spec: string, baseDir: string): StoreSpec {
   const colon = spec.indexOf(":");
   const kind = colon === -1 ? spec : spec.slice(0, colon);
   const location = colon === -1 ? "" : spec.slice(colon + 1);
-  if (location === "") throw new Error(`--store ${JSON.stringify(spec)}: expected sqlite:<path.db> or file:<directory>`);
+  if (location === "")
+    throw new Error(`--store ${JSON.stringify(spec)}: expected sqlite:<path.db> or file:<directory>`);
   const absolute = isAbsolute(location) ? location : resolve(baseDir, location);
   if (kind === "sqlite") return { kind, path: absolute };
   if (kind === "file") return { kind, directory: absolute };
-  throw new Error(`--store ${JSON.stringify(spec)}: unknown store "${kind}" (use sqlite:<path.db> or file:<directory>)`);
+  throw new Error(
+    `--store ${JSON.stringify(spec)}: unknown store "${kind}" (use sqlite:<path.db> or file:<directory>)`,
+  );
 }
 
 /** Each adapter is imported only when chosen, so the file store never loads the native SQLite driver. */
@@ -36,5 +39,8 @@ export async function openStore(spec: StoreSpec): Promise<OpenedStore> {
     return { store: new SqliteChatHistoryStore({ path: spec.path }), label: `SQLite database ${spec.path}` };
   }
   const { FileChatHistoryStore } = await import("@chat-history/file");
-  return { store: new FileChatHistoryStore({ directory: spec.directory }), label: `JSON-lines files in ${spec.directory}` };
+  return {
+    store: new FileChatHistoryStore({ directory: spec.directory }),
+    label: `JSON-lines files in ${spec.directory}`,
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, it } from "vitest";
 
 const demoDir = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(demoDir, "node_modules", ".bin", "tsx");
@@ -42,7 +42,10 @@ describe.concurrent("demo across restarts", () => {
     expect(existsSync(join(scratch, "nested", "chat.db"))).toBe(true);
 
     const store = `sqlite:${join(scratch, "nested", "chat.db")}`;
-    const second = await chatThroughStdin(["--store", store], ["what is my name?", "", "how many messages?", "exit", "my name is Never"]);
+    const second = await chatThroughStdin(
+      ["--store", store],
+      ["what is my name?", "", "how many messages?", "exit", "my name is Never"],
+    );
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("history: 2 messages already stored");
     expect(second.stdout).toContain("ai>  Your name is Ada.");
@@ -56,13 +59,32 @@ describe.concurrent("demo across restarts", () => {
     const first = await runDemo(["--store", store, ...session, "--say", "my name is Grace", "--say", "hello"]);
     expect(first).toContain("ai>  Nice to meet you, Grace.");
 
-    const second = await runDemo(["--store", store, ...session, "--window", "4", "--say", "what is my name?", "--say", "how many messages?"]);
+    const second = await runDemo([
+      "--store",
+      store,
+      ...session,
+      "--window",
+      "4",
+      "--say",
+      "what is my name?",
+      "--say",
+      "how many messages?",
+    ]);
     expect(second).toContain("history: 4 messages already stored");
     expect(second).toContain("ai>  Your name is Grace.");
     // The window of 4 is read in the store: the model sees only the newest four of six.
     expect(second).toContain("ai>  I was handed 4 earlier messages (2 from you) before this one.");
 
-    const otherUser = await runDemo(["--store", store, "--user", "u2", "--session", "trip/../2026 ✈", "--say", "what is my name?"]);
+    const otherUser = await runDemo([
+      "--store",
+      store,
+      "--user",
+      "u2",
+      "--session",
+      "trip/../2026 ✈",
+      "--say",
+      "what is my name?",
+    ]);
     expect(otherUser).toContain("history: 0 messages already stored");
     expect(otherUser).toContain("ai>  I don't know your name yet.");
   });

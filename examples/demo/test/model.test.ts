@@ -8,7 +8,9 @@ const system = new SystemMessage("be brief");
 
 describe("scripted model", () => {
   it("greets by the name it is given", () => {
-    expect(scriptedReply([system, new HumanMessage("Hello, my name is Ada Lovelace!")])).toBe("Nice to meet you, Ada Lovelace.");
+    expect(scriptedReply([system, new HumanMessage("Hello, my name is Ada Lovelace!")])).toBe(
+      "Nice to meet you, Ada Lovelace.",
+    );
   });
 
   it("answers the name from earlier human messages only, newest first", () => {
@@ -37,7 +39,9 @@ describe("scripted model", () => {
   });
 
   it("echoes anything else and says it is scripted", () => {
-    expect(scriptedReply([system, new HumanMessage("  the weather  ")])).toMatch(/^\(scripted model\) You said: "the weather"/);
+    expect(scriptedReply([system, new HumanMessage("  the weather  ")])).toMatch(
+      /^\(scripted model\) You said: "the weather"/,
+    );
   });
 
   it("is a LangChain chat model", async () => {
@@ -63,7 +67,9 @@ describe("chain", () => {
     expect(await say(wide, "s1", "nice weather")).toMatch(/scripted/);
     expect(await say(wide, "s1", "what is my name?")).toBe("Your name is Ada.");
     expect(await say(narrow, "s1", "what is my name?")).toBe("I don't know your name yet.");
-    expect(await say(narrow, "s1", "how many messages?")).toBe("I was handed 2 earlier messages (1 from you) before this one.");
+    expect(await say(narrow, "s1", "how many messages?")).toBe(
+      "I was handed 2 earlier messages (1 from you) before this one.",
+    );
     expect(await store.count({ sessionId: "s1" })).toBe(10);
     await store.close();
   });

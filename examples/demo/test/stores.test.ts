@@ -3,7 +3,10 @@ import { DEFAULT_STORE, parseStoreSpec } from "../src/stores.js";
 
 describe("--store", () => {
   it("resolves relative locations from the directory the command was typed in", () => {
-    expect(parseStoreSpec(DEFAULT_STORE, "/home/ada/repo")).toEqual({ kind: "sqlite", path: "/home/ada/repo/.chat-history-demo/chat.db" });
+    expect(parseStoreSpec(DEFAULT_STORE, "/home/ada/repo")).toEqual({
+      kind: "sqlite",
+      path: "/home/ada/repo/.chat-history-demo/chat.db",
+    });
     expect(parseStoreSpec("file:../chats", "/home/ada/repo")).toEqual({ kind: "file", directory: "/home/ada/chats" });
   });
 

@@ -42,7 +42,11 @@ export abstract class BaseChatHistoryStore implements ChatHistoryStore {
     assertPositiveInt("ttlMs", options.ttlMs);
     assertPositiveInt("maxMessages", options.maxMessages);
     assertPositiveInt("maxMessageBytes", options.maxMessageBytes);
-    if (options.onCorruptRecord !== undefined && options.onCorruptRecord !== "throw" && options.onCorruptRecord !== "skip") {
+    if (
+      options.onCorruptRecord !== undefined &&
+      options.onCorruptRecord !== "throw" &&
+      options.onCorruptRecord !== "skip"
+    ) {
       throw new InvalidOptionError("onCorruptRecord", `must be "throw" or "skip"`);
     }
     this.defaults = {
@@ -62,11 +66,19 @@ export abstract class BaseChatHistoryStore implements ChatHistoryStore {
     return this.#closed;
   }
 
-  protected abstract doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult>;
+  protected abstract doAppend(
+    key: SessionKey,
+    payloads: readonly string[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
   protected abstract doRead(key: SessionKey, query: ReadQuery): Promise<StoredRecord[]>;
   protected abstract doCount(key: SessionKey): Promise<number>;
   protected abstract doGetSession(key: SessionKey): Promise<SessionInfo | undefined>;
-  protected abstract doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage>;
+  protected abstract doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage>;
   protected abstract doClear(key: SessionKey): Promise<void>;
   protected abstract doDeleteSession(key: SessionKey): Promise<boolean>;
   protected abstract doPrune(): Promise<number>;

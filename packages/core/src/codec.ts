@@ -69,7 +69,6 @@ function isEmpty(value: unknown): boolean {
   return false;
 }
 
-
 /** Reads a message's fields from the instance (not toDict), so fields set after construction are kept. */
 export function toStoredMessage(message: BaseMessage, index = 0): StoredMessageV1 {
   if (message === null || typeof message !== "object" || typeof message.type !== "string") {

@@ -33,7 +33,11 @@ export class MemoryChatHistoryStore extends BaseChatHistoryStore {
     return session;
   }
 
-  protected async doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
+  protected async doAppend(
+    key: SessionKey,
+    payloads: readonly string[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const now = Date.now();
     let session = this.#live(key, now);
     if (!session) {
@@ -69,14 +73,20 @@ export class MemoryChatHistoryStore extends BaseChatHistoryStore {
     return session ? { ...session.info } : undefined;
   }
 
-  protected async doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+  protected async doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage> {
     const after = cursor === undefined ? undefined : decodeSessionCursor(cursor);
     const now = Date.now();
     const matching = [...this.#sessions.values()]
       .map((s) => s.info)
       .filter((info) => info.userId === userId && (info.expiresAt === undefined || info.expiresAt > now))
       .filter((info) => after === undefined || isAfterCursor(after, info.updatedAt, info.sessionId))
-      .sort((a, b) => b.updatedAt - a.updatedAt || (a.sessionId < b.sessionId ? 1 : a.sessionId > b.sessionId ? -1 : 0));
+      .sort(
+        (a, b) => b.updatedAt - a.updatedAt || (a.sessionId < b.sessionId ? 1 : a.sessionId > b.sessionId ? -1 : 0),
+      );
     const page = matching.slice(0, limit).map((info) => ({ ...info }));
     const last = page[page.length - 1];
     return { sessions: page, nextCursor: matching.length > limit && last ? encodeSessionCursor(last) : undefined };

@@ -16,7 +16,12 @@ export function decodeSessionCursor(text: string): SessionCursor {
     const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
     // Only what a store hands out: a whole-millisecond time and a valid session id, so adapters can
     // pass both straight to their backend.
-    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && value[0] >= 0 && (value[1] === "" || idProblem(value[1]) === undefined)) {
+    if (
+      Array.isArray(value) &&
+      Number.isSafeInteger(value[0]) &&
+      value[0] >= 0 &&
+      (value[1] === "" || idProblem(value[1]) === undefined)
+    ) {
       return { updatedAt: value[0], sessionId: value[1] };
     }
   } catch {

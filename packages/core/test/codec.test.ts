@@ -71,7 +71,12 @@ describe("codec", () => {
   });
 
   it("reports unreadable records with the session and position", () => {
-    for (const text of ["{oops", "null", '{"v":2,"type":"human","content":""}', '{"v":1,"type":"alien","content":""}']) {
+    for (const text of [
+      "{oops",
+      "null",
+      '{"v":2,"type":"human","content":""}',
+      '{"v":1,"type":"alien","content":""}',
+    ]) {
       const error = (() => {
         try {
           decodeMessage(text, "sess", 7);

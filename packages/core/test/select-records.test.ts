@@ -19,12 +19,20 @@ describe("selectRecords", () => {
 
   it("agrees with a plain filter for any cursor and limit", () => {
     fc.assert(
-      fc.property(fc.option(fc.nat(12)), fc.option(fc.nat(12)), fc.option(fc.integer({ min: 1, max: 8 })), (after, before, limit) => {
-        const query = { after: after ?? undefined, before: before ?? undefined, limit: limit ?? undefined };
-        let expected = records.filter((r) => (after === null || r.seq > after) && (before === null || r.seq < before));
-        if (limit !== null) expected = before !== null && after === null ? expected.slice(-limit) : expected.slice(0, limit);
-        expect(selectRecords(records, query)).toEqual(expected);
-      }),
+      fc.property(
+        fc.option(fc.nat(12)),
+        fc.option(fc.nat(12)),
+        fc.option(fc.integer({ min: 1, max: 8 })),
+        (after, before, limit) => {
+          const query = { after: after ?? undefined, before: before ?? undefined, limit: limit ?? undefined };
+          let expected = records.filter(
+            (r) => (after === null || r.seq > after) && (before === null || r.seq < before),
+          );
+          if (limit !== null)
+            expected = before !== null && after === null ? expected.slice(-limit) : expected.slice(0, limit);
+          expect(selectRecords(records, query)).toEqual(expected);
+        },
+      ),
     );
   });
 });

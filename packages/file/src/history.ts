@@ -2,7 +2,10 @@ import { ChatHistory, type ChatHistoryOptions } from "@chat-history/core";
 import { FileChatHistoryStore, type FileChatHistoryStoreOptions } from "./store.js";
 
 export type FileChatMessageHistoryOptions = ChatHistoryOptions &
-  ({ sessionId: string; store: FileChatHistoryStore } | ({ sessionId: string; store?: undefined } & FileChatHistoryStoreOptions));
+  (
+    | { sessionId: string; store: FileChatHistoryStore }
+    | ({ sessionId: string; store?: undefined } & FileChatHistoryStoreOptions)
+  );
 
 /**
  * The LangChain-style one-liner: `new FileChatMessageHistory({ sessionId, directory })`, or pass

@@ -19,7 +19,12 @@ const HOST = hostname();
  * at a time holds it. Waits with jittered backoff; breaks a lock whose owner on this host is
  * dead, or that is older than `staleMs`.
  */
-export async function withFileLock<T>(lockPath: string, dir: string, timing: LockTiming, fn: () => Promise<T>): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  dir: string,
+  timing: LockTiming,
+  fn: () => Promise<T>,
+): Promise<T> {
   const token = `${process.pid} ${HOST} ${randomBytes(8).toString("hex")}`;
   const deadline = Date.now() + timing.timeoutMs;
   let delay = 1;

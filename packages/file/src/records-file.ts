@@ -46,7 +46,12 @@ export async function queryRecords(path: string, query: ReadQuery, sessionId: st
   }
 }
 
-async function queryOpenFile(fh: FileHandle, size: number, query: ReadQuery, sessionId: string): Promise<StoredRecord[]> {
+async function queryOpenFile(
+  fh: FileHandle,
+  size: number,
+  query: ReadQuery,
+  sessionId: string,
+): Promise<StoredRecord[]> {
   const { last, before, after, limit } = query;
   const pagingBack = before !== undefined && after === undefined && limit !== undefined;
   const newestFirst: StoredRecord[] = [];
@@ -103,7 +108,8 @@ export async function appendBatch(
     const { maxMessages } = options;
     if (maxMessages !== undefined) {
       const headSeq = newest ? await readFirstSeq(fh) : firstSeq;
-      if (headSeq === undefined) throw new CorruptRecordError(sessionId, 0, "the first line of its file is not a record");
+      if (headSeq === undefined)
+        throw new CorruptRecordError(sessionId, 0, "the first line of its file is not a record");
       if (lastSeq - headSeq + 1 > maxMessages) {
         const keepOld = Math.max(0, maxMessages - payloads.length);
         const kept = keepOld === 0 ? [] : await queryOpenFile(fh, committedEnd, { last: keepOld }, sessionId);

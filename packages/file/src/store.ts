@@ -70,7 +70,11 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
     return meta && belongsTo(meta, key) && !isExpired(meta, now) ? meta : undefined;
   }
 
-  protected async doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
+  protected async doAppend(
+    key: SessionKey,
+    payloads: readonly string[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const paths = sessionPaths(this.directory, key);
     return this.#exclusive(paths, async () => {
       const now = Date.now();
@@ -120,7 +124,11 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
     };
   }
 
-  protected async doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+  protected async doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage> {
     const after = cursor === undefined ? undefined : decodeSessionCursor(cursor);
     const now = Date.now();
     const matching = (await this.#scan(userDir(this.directory, userId)))

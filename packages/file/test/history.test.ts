@@ -12,7 +12,13 @@ describe("FileChatMessageHistory", () => {
   it("is a one-liner over a store it builds from the options", async () => {
     const { dir, remove } = await tempDirectory("history");
     cleanups.push(remove);
-    const history = new FileChatMessageHistory({ sessionId: "s/1", userId: "ann", directory: dir, window: 2, fsync: true });
+    const history = new FileChatMessageHistory({
+      sessionId: "s/1",
+      userId: "ann",
+      directory: dir,
+      window: 2,
+      fsync: true,
+    });
     await history.addMessages([new HumanMessage("hi"), new AIMessage("hello"), new HumanMessage("bye")]);
     expect((await history.getMessages()).map((m) => m.content)).toEqual(["hello", "bye"]);
 

@@ -12,7 +12,9 @@ const CHILD = fileURLToPath(new URL("./fixtures/append-child.ts", import.meta.ur
 
 function runChild(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX_ESM, CHILD, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["--import", TSX_ESM, CHILD, ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
@@ -34,7 +36,9 @@ describe("file store: several processes appending to one session", () => {
     const batchSize = 3;
     const sessionId = "shared/session 😀";
     await Promise.all(
-      Array.from({ length: workers }, (_, w) => runChild([dir, sessionId, String(w), String(batches), String(batchSize)])),
+      Array.from({ length: workers }, (_, w) =>
+        runChild([dir, sessionId, String(w), String(batches), String(batchSize)]),
+      ),
     );
 
     const store = new FileChatHistoryStore({ directory: dir });
@@ -78,7 +82,9 @@ describe("file store: several processes appending to one session", () => {
     const records = await (stores[0] as FileChatHistoryStore).read(key);
     expect(records).toHaveLength(120);
     for (let i = 0; i < records.length; i += 2) {
-      expect((records[i] as { payload: string }).payload.replace("a", "b")).toBe((records[i + 1] as { payload: string }).payload);
+      expect((records[i] as { payload: string }).payload.replace("a", "b")).toBe(
+        (records[i + 1] as { payload: string }).payload,
+      );
     }
     await Promise.all(stores.map((s) => s.close()));
   });

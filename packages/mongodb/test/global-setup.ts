@@ -24,7 +24,8 @@ async function resolveMongo(): Promise<{ service: MongoService; stop?: () => Pro
     { name: "mongodb", envVar: ENV_VAR, startContainer },
     { ...process.env, CHAT_HISTORY_REQUIRE: "" },
   );
-  if (!("skip" in resolved)) return { service: { url: resolved.url, skip: "", source: resolved.source }, stop: resolved.stop };
+  if (!("skip" in resolved))
+    return { service: { url: resolved.url, skip: "", source: resolved.source }, stop: resolved.stop };
   if (mongoEmulatorAvailable()) {
     const started = await startMongoEmulator();
     return { service: { url: started.url, skip: "", source: "emulator" }, stop: started.stop };
@@ -37,7 +38,9 @@ async function resolveMongo(): Promise<{ service: MongoService; stop?: () => Pro
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const { service, stop } = await resolveMongo();
   const where = service.source === "emulator" ? "the mockupdb + mongomock emulator" : service.source;
-  console.log(service.skip ? `[mongodb] skipped: ${service.skip}` : `[mongodb] testing against ${where} (${service.url})`);
+  console.log(
+    service.skip ? `[mongodb] skipped: ${service.skip}` : `[mongodb] testing against ${where} (${service.url})`,
+  );
   project.provide(MONGODB_SERVICE, service);
   return stop;
 }

@@ -17,7 +17,7 @@ const OPERATOR_LOOKING = [
   '{"$in": ["a", "b"]}',
   '[null,"victim"]',
   '["u","victim"]',
-  "victim\"]",
+  'victim"]',
 ];
 
 describe.skipIf(Boolean(service.skip))("mongodb: operator-looking ids stay inert", () => {

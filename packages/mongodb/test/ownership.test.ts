@@ -58,11 +58,15 @@ describe.skipIf(Boolean(service.skip))("mongodb: who owns the client", () => {
     try {
       const store = new MongoDBChatHistoryStore({ client, dbName, collectionName: managed });
       await Promise.all([store.append({ sessionId: "a" }, ["x"]), store.append({ sessionId: "b" }, ["y"])]);
-      const names = (await client.db(dbName).collection(`${managed}_messages`).listIndexes().toArray()).map((i) => i.name);
+      const names = (await client.db(dbName).collection(`${managed}_messages`).listIndexes().toArray()).map(
+        (i) => i.name,
+      );
       expect(names).toContain("gen_seq");
       const unmanaged = new MongoDBChatHistoryStore({ client, dbName, collectionName: manual, autoMigrate: false });
       await unmanaged.append({ sessionId: "a" }, ["x"]);
-      const manualNames = (await client.db(dbName).collection(`${manual}_messages`).listIndexes().toArray()).map((i) => i.name);
+      const manualNames = (await client.db(dbName).collection(`${manual}_messages`).listIndexes().toArray()).map(
+        (i) => i.name,
+      );
       expect(manualNames).toEqual(["_id_"]);
     } finally {
       await dropCollections(client, dbName, managed);

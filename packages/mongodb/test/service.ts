@@ -35,11 +35,19 @@ export function newClient(service: MongoService): MongoClient {
 }
 
 /** Raw record count for a session (all generations), read straight from the messages collection. */
-export async function countRawRecords(client: MongoClient, dbName: string, messages: string, sessionKey: string): Promise<number> {
+export async function countRawRecords(
+  client: MongoClient,
+  dbName: string,
+  messages: string,
+  sessionKey: string,
+): Promise<number> {
   const rows = await client
     .db(dbName)
     .collection(messages)
-    .aggregate<{ n: number }>([{ $match: { sessionKey: { $eq: sessionKey } } }, { $group: { _id: null, n: { $sum: { $size: "$payloads" } } } }])
+    .aggregate<{ n: number }>([
+      { $match: { sessionKey: { $eq: sessionKey } } },
+      { $group: { _id: null, n: { $sum: { $size: "$payloads" } } } },
+    ])
     .toArray();
   return rows[0]?.n ?? 0;
 }

@@ -52,7 +52,7 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
       throw new InvalidOptionError("database", "must be a better-sqlite3 Database");
     }
     if (options.path !== undefined && (typeof options.path !== "string" || options.path.length === 0)) {
-      throw new InvalidOptionError("path", "must be a file path or \":memory:\"");
+      throw new InvalidOptionError("path", 'must be a file path or ":memory:"');
     }
     const prefix = options.tableName ?? DEFAULT_TABLE_PREFIX;
     const tables = tableNames(prefix);
@@ -82,19 +82,27 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
     this.#prune = tx(this.#pruneNow.bind(this));
   }
 
-  protected async doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
+  protected async doAppend(
+    key: SessionKey,
+    payloads: readonly string[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     return this.#run("append", () => this.#append(key, payloads, options, Date.now()));
   }
 
   protected async doRead(key: SessionKey, query: ReadQuery): Promise<StoredRecord[]> {
-    const newestFirst = query.last !== undefined || (query.before !== undefined && query.after === undefined && query.limit !== undefined);
+    const newestFirst =
+      query.last !== undefined ||
+      (query.before !== undefined && query.after === undefined && query.limit !== undefined);
     const params = {
       ...this.#params(key, Date.now()),
       after: query.after ?? NO_CURSOR,
       before: query.before ?? UNBOUNDED,
       limit: query.last ?? query.limit ?? -1,
     };
-    const rows = this.#run("read", () => this.#all<RecordRow>(newestFirst ? "readDescending" : "readAscending", params));
+    const rows = this.#run("read", () =>
+      this.#all<RecordRow>(newestFirst ? "readDescending" : "readAscending", params),
+    );
     if (newestFirst) rows.reverse();
     return rows.map((row) => ({ seq: row.seq, payload: row.payload }));
   }
@@ -108,14 +116,20 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
     return row === undefined ? undefined : toInfo(row as SessionRow);
   }
 
-  protected async doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+  protected async doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage> {
     const params: Record<string, unknown> = { u: toUserKey(userId), now: Date.now(), limit: limit + 1 };
     if (cursor !== undefined) {
       const position = decodeSessionCursor(cursor);
       params.cursorAt = position.updatedAt;
       params.cursorKey = sortKey(position.sessionId);
     }
-    const rows = this.#run("listSessions", () => this.#all<SessionRow>(cursor === undefined ? "listFirst" : "listAfter", params));
+    const rows = this.#run("listSessions", () =>
+      this.#all<SessionRow>(cursor === undefined ? "listFirst" : "listAfter", params),
+    );
     const sessions = rows.slice(0, limit).map(toInfo);
     const last = sessions[sessions.length - 1];
     return { sessions, nextCursor: rows.length > limit && last ? encodeSessionCursor(last) : undefined };

@@ -94,7 +94,9 @@ describe("connection settings", () => {
     expect(() => new SqliteChatHistoryStore({})).toThrow(InvalidOptionError);
     expect(() => new SqliteChatHistoryStore({ database: db, path: ":memory:" })).toThrow(InvalidOptionError);
     expect(() => new SqliteChatHistoryStore({ path: "" })).toThrow(InvalidOptionError);
-    expect(() => new SqliteChatHistoryStore({ path: ":memory:", synchronous: "SOMETIMES" as "FULL" })).toThrow(InvalidOptionError);
+    expect(() => new SqliteChatHistoryStore({ path: ":memory:", synchronous: "SOMETIMES" as "FULL" })).toThrow(
+      InvalidOptionError,
+    );
     expect(() => new SqliteChatHistoryStore({ path: ":memory:", busyTimeoutMs: -1 })).toThrow(InvalidOptionError);
     expect(() => new SqliteChatHistoryStore({ database: {} as Database.Database })).toThrow(InvalidOptionError);
     db.close();

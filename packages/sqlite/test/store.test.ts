@@ -68,7 +68,9 @@ describe("stored layout", () => {
     const read = { u: "", s: "s", now: 0, after: -1, before: 10, limit: 20 };
     for (const name of ["readDescending", "readAscending"] as const) {
       const detail = plan(sql[name], read);
-      expect(detail).toMatch(/SEARCH .*chat_history_messages USING PRIMARY KEY \(user_key=\? AND session_id=\? AND seq>\? AND seq<\?\)/);
+      expect(detail).toMatch(
+        /SEARCH .*chat_history_messages USING PRIMARY KEY \(user_key=\? AND session_id=\? AND seq>\? AND seq<\?\)/,
+      );
       expect(detail).not.toMatch(/SCAN|TEMP B-TREE/);
     }
     const list = plan(sql.listAfter, { u: "", now: 0, limit: 5, cursorAt: 1, cursorKey: Buffer.from("a") });

@@ -14,7 +14,11 @@ export class EchoChatModel extends BaseChatModel {
     return "echo";
   }
 
-  async _generate(messages: BaseMessage[], _options: this["ParsedCallOptions"], _run?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    _options: this["ParsedCallOptions"],
+    _run?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
     this.#calls++;
     const human = [...messages].reverse().find((m) => m.type === "human");
     const text = `echo:${typeof human?.content === "string" ? human.content : "?"}|seen:${messages.length}`;

@@ -14,8 +14,12 @@ export function aiWithEverything(): AIMessage {
     content: "Let me check the weather.",
     id: "run-ai-1",
     name: "assistant",
-    tool_calls: [{ id: "call_1", name: "get_weather", args: { city: "Paris", units: "metric", days: [1, 2] }, type: "tool_call" }],
-    invalid_tool_calls: [{ id: "call_2", name: "broken", args: "{not json", error: "bad JSON", type: "invalid_tool_call" }],
+    tool_calls: [
+      { id: "call_1", name: "get_weather", args: { city: "Paris", units: "metric", days: [1, 2] }, type: "tool_call" },
+    ],
+    invalid_tool_calls: [
+      { id: "call_2", name: "broken", args: "{not json", error: "bad JSON", type: "invalid_tool_call" },
+    ],
     usage_metadata: {
       input_tokens: 12,
       output_tokens: 7,

@@ -1,4 +1,10 @@
-import type { ChatHistory, ChatHistoryOptions, ChatHistoryStore, SessionKey, StoreCapabilities } from "@chat-history/core";
+import type {
+  ChatHistory,
+  ChatHistoryOptions,
+  ChatHistoryStore,
+  SessionKey,
+  StoreCapabilities,
+} from "@chat-history/core";
 
 /** A store plus the history factory every BaseChatHistoryStore provides. */
 export interface ConformantStore extends ChatHistoryStore {

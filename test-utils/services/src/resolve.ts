@@ -20,7 +20,10 @@ export type ResolvedService =
   | { skip: string };
 
 /** Environment URL first, then a container, then a skip (or, when the backend is required, an error). */
-export async function resolveService(spec: ServiceSpec, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedService> {
+export async function resolveService(
+  spec: ServiceSpec,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedService> {
   const fromEnv = env[spec.envVar];
   if (fromEnv) return { url: fromEnv, source: "env" };
   if (spec.startContainer && (await containerRuntimeAvailable())) {

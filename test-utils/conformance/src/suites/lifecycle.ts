@@ -25,7 +25,10 @@ export function lifecycleSuite(h: Harness<ConformantStore>): void {
       const bad = await store.append({ sessionId }, ["{not json"]);
       await store.append({ sessionId }, [JSON.stringify({ v: 99, type: "human", content: "from the future" })]);
       await store.history(sessionId).addMessages(numbered(1, "later"));
-      const error = await store.history(sessionId).getMessages().catch((e: unknown) => e);
+      const error = await store
+        .history(sessionId)
+        .getMessages()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CorruptRecordError);
       expect((error as CorruptRecordError).sessionId).toBe(sessionId);
       expect((error as CorruptRecordError).seq).toBe(bad.firstSeq);

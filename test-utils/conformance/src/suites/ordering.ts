@@ -26,7 +26,10 @@ export function orderingSuite(h: Harness<ConformantStore>): void {
     it("assigns contiguous, increasing sequence numbers per batch", async (t) => {
       const { store } = await h.open(t);
       const key = { sessionId: newSessionId() };
-      const a = await store.append(key, ["{}", "{}", "{}"].map(() => JSON.stringify({ v: 1, type: "human", content: "x" })));
+      const a = await store.append(
+        key,
+        ["{}", "{}", "{}"].map(() => JSON.stringify({ v: 1, type: "human", content: "x" })),
+      );
       const b = await store.append(key, [JSON.stringify({ v: 1, type: "ai", content: "y" })]);
       expect(a.lastSeq - a.firstSeq).toBe(2);
       expect(b.firstSeq).toBe(b.lastSeq);
@@ -38,7 +41,10 @@ export function orderingSuite(h: Harness<ConformantStore>): void {
     it("returns stored payloads byte for byte", async (t) => {
       const { store } = await h.open(t);
       const key = { sessionId: newSessionId() };
-      const payloads = ['{"v":1,"type":"human","content":"\\u0000\\ud800 \u2028 é 😀"}', '{"v":1,"type":"ai","content":"  spaced  "}'];
+      const payloads = [
+        '{"v":1,"type":"human","content":"\\u0000\\ud800 \u2028 é 😀"}',
+        '{"v":1,"type":"ai","content":"  spaced  "}',
+      ];
       await store.append(key, payloads);
       expect((await store.read(key)).map((r: { payload: string }) => r.payload)).toEqual(payloads);
     });

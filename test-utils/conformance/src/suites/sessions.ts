@@ -99,7 +99,7 @@ export function sessionSuite(h: Harness<ConformantStore>): void {
         "*",
         "x".repeat(512),
         "CON",
-        "{\"$gt\": \"\"}",
+        '{"$gt": ""}',
         "'; DROP TABLE x; --",
       ];
       for (const [i, id] of ids.entries()) await store.history(id).addMessages(numbered(1, `id${i}`));

@@ -22,13 +22,15 @@ export function windowSuite(h: Harness<ConformantStore>): void {
       const sessionId = newSessionId();
       const call = (id: string) =>
         new AIMessage({ content: "", tool_calls: [{ id, name: "lookup", args: {}, type: "tool_call" }] });
-      await store.history(sessionId).addMessages([
-        new HumanMessage("q1"),
-        call("c1"),
-        new ToolMessage({ content: "r1a", tool_call_id: "c1" }),
-        new ToolMessage({ content: "r1b", tool_call_id: "c1" }),
-        new AIMessage("a1"),
-      ]);
+      await store
+        .history(sessionId)
+        .addMessages([
+          new HumanMessage("q1"),
+          call("c1"),
+          new ToolMessage({ content: "r1a", tool_call_id: "c1" }),
+          new ToolMessage({ content: "r1b", tool_call_id: "c1" }),
+          new AIMessage("a1"),
+        ]);
       const window = await store.history(sessionId, { window: 3 }).getMessages();
       expect(window.map(contentOf)).toEqual(["a1"]);
       const wider = await store.history(sessionId, { window: 4 }).getMessages();
@@ -46,7 +48,11 @@ export function windowSuite(h: Harness<ConformantStore>): void {
       expect(older.messages.map(contentOf)).toEqual(numbered(25).slice(5, 15).map(contentOf));
       const forward = await history.getPage({ limit: 4, after: older.seqs[0] as number });
       expect(forward.messages.map(contentOf)).toEqual(numbered(25).slice(6, 10).map(contentOf));
-      const range = await history.getPage({ limit: 100, after: older.seqs[0] as number, before: older.seqs[3] as number });
+      const range = await history.getPage({
+        limit: 100,
+        after: older.seqs[0] as number,
+        before: older.seqs[3] as number,
+      });
       expect(range.messages.map(contentOf)).toEqual(["m-6", "m-7"]);
       expect(newest.seqs).toEqual([...newest.seqs].sort((a, b) => a - b));
     });
