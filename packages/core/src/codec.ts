@@ -129,14 +129,16 @@ const CONSTRUCTORS: Record<StoredMessageType, [new (f: never) => BaseMessage, ne
 export function fromStoredMessage(record: StoredMessageV1): BaseMessage {
   const pair = CONSTRUCTORS[record.type];
   const Ctor = record.chunk ? pair[1] : pair[0];
+  // `fields` is a fresh object, so a constructor that rewrites its argument cannot touch `record`.
   const { v: _v, type: _t, chunk: _c, ...fields } = record;
-  const message = new Ctor({ ...fields } as never) as unknown as Fields;
-  // Constructors may rewrite content (e.g. v1 output blocks); restore the stored values verbatim.
-  message.content = record.content;
-  for (const field of OPTIONAL_FIELDS) {
-    if (!(field in record)) continue;
+  const message = new Ctor(fields as never) as unknown as Fields;
+  const stored = record as unknown as Fields;
+  // Constructors may rewrite what they were given (e.g. v1 output blocks); restore the stored
+  // values verbatim, touching only the fields that came back different.
+  for (const field in stored) {
+    if (field === "v" || field === "type" || field === "chunk") continue;
     if ((field === "tool_calls" || field === "invalid_tool_calls") && record.tool_call_chunks) continue;
-    message[field] = (record as unknown as Fields)[field];
+    if (message[field] !== stored[field]) message[field] = stored[field];
   }
   return message as unknown as BaseMessage;
 }
