@@ -31,7 +31,7 @@ export function buildStatements(t: TableNames) {
     updated_at = $6::bigint,
     expires_at = CASE WHEN $7::bigint IS NOT NULL THEN $6::bigint + $7::bigint
                       WHEN cur.expires_at <= $6::bigint THEN NULL ELSE cur.expires_at END
-  RETURNING first_seq, next_seq
+  RETURNING first_seq, next_seq, created_at
 ), ins AS (
   INSERT INTO ${t.messages} (session_key, seq, payload)
   SELECT $1, s.next_seq - cardinality($5::text[]) + p.ord, p.payload
@@ -39,9 +39,9 @@ export function buildStatements(t: TableNames) {
   WHERE s.next_seq - cardinality($5::text[]) + p.ord >= s.first_seq
   ON CONFLICT (session_key, seq) DO UPDATE SET payload = EXCLUDED.payload
 ), capped AS (
-  DELETE FROM ${t.messages} WHERE session_key = $1 AND seq < (SELECT first_seq FROM s)
+  DELETE FROM ${t.messages} WHERE $8::bigint IS NOT NULL AND session_key = $1 AND seq < (SELECT first_seq FROM s)
 ), stale AS (
-  DELETE FROM ${t.messages} WHERE session_key = $1 AND seq > (SELECT next_seq FROM s)
+  DELETE FROM ${t.messages} WHERE (SELECT created_at FROM s) = $6::bigint AND session_key = $1 AND seq > (SELECT next_seq FROM s)
 )
 SELECT next_seq - cardinality($5::text[]) + 1 AS first_seq, next_seq AS last_seq FROM s`,
 
