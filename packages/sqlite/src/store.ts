@@ -103,8 +103,8 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
     const rows = this.#run("read", () =>
       this.#all<RecordRow>(newestFirst ? "readDescending" : "readAscending", params),
     );
-    if (newestFirst) rows.reverse();
-    return rows.map((row) => ({ seq: row.seq, payload: row.payload }));
+    // Rows are already plain { seq, payload } objects: hand them on without copying.
+    return newestFirst ? rows.reverse() : rows;
   }
 
   protected async doCount(key: SessionKey): Promise<number> {
