@@ -11,7 +11,16 @@ export interface PostgresChatMessageHistoryOptions extends ChatHistoryOptions, P
 export class PostgresChatMessageHistory extends ChatHistory {
   readonly #ownsStore: boolean;
 
-  constructor({ sessionId, userId, window, ttlMs, maxMessages, onCorruptRecord, store, ...storeOptions }: PostgresChatMessageHistoryOptions) {
+  constructor({
+    sessionId,
+    userId,
+    window,
+    ttlMs,
+    maxMessages,
+    onCorruptRecord,
+    store,
+    ...storeOptions
+  }: PostgresChatMessageHistoryOptions) {
     super(store ?? new PostgresChatHistoryStore({ ...storeOptions, onCorruptRecord }), sessionId, {
       userId,
       window,

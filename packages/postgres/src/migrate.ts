@@ -18,7 +18,9 @@ export async function ensureTables(pool: Pool, names: TableNames): Promise<void>
       // Checked first because CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database.
       const { rows } = await client.query("SELECT to_regnamespace($1) IS NULL AS missing", [`"${names.schema}"`]);
       if (rows[0]?.missing) {
-        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`chat-history-schema:${names.schema}`]);
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+          `chat-history-schema:${names.schema}`,
+        ]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS "${names.schema}"`);
       }
     }
@@ -35,10 +37,10 @@ export async function ensureTables(pool: Pool, names: TableNames): Promise<void>
 }
 
 async function tablesExist(pool: Pool, names: TableNames): Promise<boolean> {
-  const { rows } = await pool.query(
-    "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS present",
-    [names.sessions, names.messages],
-  );
+  const { rows } = await pool.query("SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS present", [
+    names.sessions,
+    names.messages,
+  ]);
   return rows[0]?.present === true;
 }
 

@@ -91,7 +91,10 @@ function readBetween(t: TableNames, order: "ASC" | "DESC"): string {
   // Only the bound the scan starts from goes inside the LIMITed scan; the far bound is applied to
   // its (already ordered) output. That keeps a primary-key range scan that stops after LIMIT rows
   // even on a table the planner has no statistics for yet.
-  const [near, far] = order === "DESC" ? ["seq <= (SELECT hi FROM s)", "seq >= (SELECT lo FROM s)"] : ["seq >= (SELECT lo FROM s)", "seq <= (SELECT hi FROM s)"];
+  const [near, far] =
+    order === "DESC"
+      ? ["seq <= (SELECT hi FROM s)", "seq >= (SELECT lo FROM s)"]
+      : ["seq >= (SELECT lo FROM s)", "seq <= (SELECT hi FROM s)"];
   return `WITH s AS (
   SELECT GREATEST(first_seq, $3::bigint) AS lo, LEAST(next_seq, $4::bigint) AS hi
   FROM ${t.sessions} WHERE session_key = $1 AND ${live("$2::bigint")}

@@ -99,7 +99,11 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
     }
   }
 
-  protected async doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
+  protected async doAppend(
+    key: SessionKey,
+    payloads: readonly string[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const [row] = await this.#query(this.#sql.append, [
       sessionDigest(key),
       userHash(key.userId),
@@ -117,9 +121,17 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
     const lo = query.after === undefined ? null : query.after + 1;
     const hi = query.before === undefined ? null : query.before - 1;
     // Newest first when the wanted records sit at the top of the range: the last N, or a page back.
-    const newest = query.last !== undefined || (query.before !== undefined && query.after === undefined && query.limit !== undefined);
+    const newest =
+      query.last !== undefined ||
+      (query.before !== undefined && query.after === undefined && query.limit !== undefined);
     const limit = query.last ?? query.limit ?? null;
-    const rows = await this.#query(newest ? this.#sql.readNewest : this.#sql.readOldest, [sessionDigest(key), Date.now(), lo, hi, limit]);
+    const rows = await this.#query(newest ? this.#sql.readNewest : this.#sql.readOldest, [
+      sessionDigest(key),
+      Date.now(),
+      lo,
+      hi,
+      limit,
+    ]);
     const records = rows.map((r) => ({ seq: Number(r.seq), payload: r.payload as string }));
     return newest ? records.reverse() : records;
   }
@@ -133,7 +145,11 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
     return row ? toSessionInfo(row, key.userId) : undefined;
   }
 
-  protected async doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+  protected async doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage> {
     const base = [userHash(userId), Date.now(), limit + 1];
     const after = cursor === undefined ? undefined : decodeSessionCursor(cursor);
     const rows = after

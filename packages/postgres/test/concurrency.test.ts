@@ -20,17 +20,28 @@ suite("postgres: concurrency across pools", () => {
   };
 
   /** Batches of 1..5 distinct payloads, spread over the given stores and all started at once. */
-  async function appendRace(stores: PostgresChatHistoryStore[], sessionId: string, batchCount: number, maxMessages?: number) {
-    const batches = Array.from({ length: batchCount }, (_, b) => Array.from({ length: 1 + (b % 5) }, (_, i) => `"b${b}-${i}"`));
+  async function appendRace(
+    stores: PostgresChatHistoryStore[],
+    sessionId: string,
+    batchCount: number,
+    maxMessages?: number,
+  ) {
+    const batches = Array.from({ length: batchCount }, (_, b) =>
+      Array.from({ length: 1 + (b % 5) }, (_, i) => `"b${b}-${i}"`),
+    );
     const results = await Promise.all(
-      batches.map((batch, b) => (stores[b % stores.length] as PostgresChatHistoryStore).append({ sessionId }, batch, { maxMessages })),
+      batches.map((batch, b) =>
+        (stores[b % stores.length] as PostgresChatHistoryStore).append({ sessionId }, batch, { maxMessages }),
+      ),
     );
     return { batches, results };
   }
 
   it("loses nothing and keeps each batch contiguous when two pools append to one session at once", async () => {
     const prefix = uniquePrefix("race");
-    const stores = [newPool(4), newPool(4)].map((pool) => new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix }));
+    const stores = [newPool(4), newPool(4)].map(
+      (pool) => new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix }),
+    );
     await Promise.all(stores.map((s) => s.ready()));
     const { batches, results } = await appendRace(stores, "shared", 60);
 
@@ -49,7 +60,9 @@ suite("postgres: concurrency across pools", () => {
 
   it("applies a cap exactly when capped appends race, and physically catches up on the next append", async () => {
     const prefix = uniquePrefix("cap");
-    const stores = [newPool(4), newPool(4)].map((pool) => new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix }));
+    const stores = [newPool(4), newPool(4)].map(
+      (pool) => new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix }),
+    );
     await Promise.all(stores.map((s) => s.ready()));
     const { batches } = await appendRace(stores, "capped", 40, 7);
     const total = batches.flat().length;

@@ -22,7 +22,9 @@ runConformance({
   createStoreNamed: (name) => storeFor(name),
   inspect: ({ namespace }) => ({
     async countRecords(key) {
-      const exists = await pool?.query("SELECT to_regclass($1) IS NOT NULL AS present", [`"${TEST_SCHEMA}"."${namespace}_messages"`]);
+      const exists = await pool?.query("SELECT to_regclass($1) IS NOT NULL AS present", [
+        `"${TEST_SCHEMA}"."${namespace}_messages"`,
+      ]);
       if (!exists?.rows[0]?.present) return 0;
       const { rows } = await (pool as NonNullable<typeof pool>).query(
         `SELECT count(*)::int AS n FROM "${TEST_SCHEMA}"."${namespace}_messages" WHERE session_key = $1`,

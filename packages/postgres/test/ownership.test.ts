@@ -17,7 +17,8 @@ function taggedPool(max: number) {
 suite("postgres: connection ownership", () => {
   const admin = service.skip ? (undefined as never) : filePool(2);
   const serverConnections = async (tag: string) =>
-    (await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [tag])).rows[0].n as number;
+    (await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [tag])).rows[0]
+      .n as number;
 
   it("leaves a pool it was given open and usable after close()", async () => {
     const prefix = uniquePrefix("own");
@@ -41,7 +42,11 @@ suite("postgres: connection ownership", () => {
     const tag = uniquePrefix("app");
     const url = new URL(service.url);
     url.searchParams.set("application_name", tag);
-    const store = new PostgresChatHistoryStore({ connectionString: url.toString(), schema: TEST_SCHEMA, tableName: prefix });
+    const store = new PostgresChatHistoryStore({
+      connectionString: url.toString(),
+      schema: TEST_SCHEMA,
+      tableName: prefix,
+    });
     await store.append({ sessionId: "s" }, ['"x"']);
     expect(await serverConnections(tag)).toBeGreaterThan(0);
     await store.close();
@@ -63,7 +68,17 @@ suite("postgres: connection ownership", () => {
       const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
       const histories = Array.from({ length: 1000 }, (_, i) => store.history(`s${i}`, { userId: `u${i % 7}` }));
       await Promise.all(histories.map((h, i) => h.addMessage(new HumanMessage(`m${i}`))));
-      const oneLiners = Array.from({ length: 1000 }, (_, i) => new PostgresChatMessageHistory({ sessionId: `s${i}`, userId: `u${i % 7}`, pool, schema: TEST_SCHEMA, tableName: prefix }));
+      const oneLiners = Array.from(
+        { length: 1000 },
+        (_, i) =>
+          new PostgresChatMessageHistory({
+            sessionId: `s${i}`,
+            userId: `u${i % 7}`,
+            pool,
+            schema: TEST_SCHEMA,
+            tableName: prefix,
+          }),
+      );
       const read = await Promise.all(oneLiners.map((h) => h.getMessages()));
       expect(read.map((messages) => messages.length)).toEqual(Array(1000).fill(1));
       expect(pool.totalCount).toBeLessThanOrEqual(3);

@@ -10,8 +10,14 @@ const HOSTILE = ["bad name", 'x"; DROP TABLE y; --', "a.b", "../x", "", "1abc", 
 describe("postgres: names", () => {
   it("rejects hostile schema and table names before touching the database", () => {
     for (const name of HOSTILE) {
-      expect(() => new PostgresChatHistoryStore({ connectionString: "postgres://127.0.0.1:1/none", tableName: name }), name).toThrow(InvalidOptionError);
-      expect(() => new PostgresChatHistoryStore({ connectionString: "postgres://127.0.0.1:1/none", schema: name }), name).toThrow(InvalidOptionError);
+      expect(
+        () => new PostgresChatHistoryStore({ connectionString: "postgres://127.0.0.1:1/none", tableName: name }),
+        name,
+      ).toThrow(InvalidOptionError);
+      expect(
+        () => new PostgresChatHistoryStore({ connectionString: "postgres://127.0.0.1:1/none", schema: name }),
+        name,
+      ).toThrow(InvalidOptionError);
       expect(() => postgresSchemaSql({ tableName: name }), name).toThrow(InvalidOptionError);
       expect(() => postgresSchemaSql({ schema: name }), name).toThrow(InvalidOptionError);
     }
@@ -61,16 +67,19 @@ suite("postgres: schema setup", () => {
     const stores = names.map((tableName) => new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName }));
     try {
       await Promise.all(stores.map((s, i) => s.append({ sessionId: `q-${process.pid}-${i}` }, [`"${names[i]}"`])));
-      for (const [i, s] of stores.entries()) expect(await s.read({ sessionId: `q-${process.pid}-${i}` })).toEqual([{ seq: 1, payload: `"${names[i]}"` }]);
+      for (const [i, s] of stores.entries())
+        expect(await s.read({ sessionId: `q-${process.pid}-${i}` })).toEqual([{ seq: 1, payload: `"${names[i]}"` }]);
       expect(await (stores[0] as PostgresChatHistoryStore).count({ sessionId: `q-${process.pid}-1` })).toBe(0);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       for (const s of stores) {
-        await pool.query(`DELETE FROM ${s.tables.messages} WHERE session_key IN (SELECT session_key FROM ${s.tables.sessions} WHERE session_id LIKE $1)`, [
-          `q-${process.pid}-%`,
-        ]);
+        await pool.query(
+          `DELETE FROM ${s.tables.messages} WHERE session_key IN (SELECT session_key FROM ${s.tables.sessions} WHERE session_id LIKE $1)`,
+          [`q-${process.pid}-%`],
+        );
       }
-      for (const s of stores) await pool.query(`DELETE FROM ${s.tables.sessions} WHERE session_id LIKE $1`, [`q-${process.pid}-%`]);
+      for (const s of stores)
+        await pool.query(`DELETE FROM ${s.tables.sessions} WHERE session_id LIKE $1`, [`q-${process.pid}-%`]);
     }
   });
 
@@ -93,7 +102,9 @@ suite("postgres: schema setup", () => {
     await store.append({ sessionId: "s" }, ['"none"']);
     await store.append({ sessionId: "s", userId: "u" }, ['"u"']);
     expect((await store.listSessions()).sessions.map((s) => [s.sessionId, s.userId])).toEqual([["s", undefined]]);
-    expect((await store.listSessions({ userId: "u" })).sessions.map((s) => [s.sessionId, s.userId])).toEqual([["s", "u"]]);
+    expect((await store.listSessions({ userId: "u" })).sessions.map((s) => [s.sessionId, s.userId])).toEqual([
+      ["s", "u"],
+    ]);
     expect(await store.deleteSession({ sessionId: "s" })).toBe(true);
     expect(await store.read({ sessionId: "s", userId: "u" })).toEqual([{ seq: 1, payload: '"u"' }]);
     await store.close();
@@ -104,7 +115,8 @@ suite("postgres: schema setup", () => {
     const prefix = uniquePrefix("wide");
     const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
     // 512 distinct CJK characters each: about 3 KB of UTF-8 together, which does not compress.
-    const wide = (offset: number) => Array.from({ length: 512 }, (_, i) => String.fromCharCode(0x4e00 + offset + i * 13)).join("");
+    const wide = (offset: number) =>
+      Array.from({ length: 512 }, (_, i) => String.fromCharCode(0x4e00 + offset + i * 13)).join("");
     const keys = [
       { sessionId: wide(0), userId: wide(7) },
       { sessionId: wide(1), userId: wide(7) },
@@ -131,7 +143,12 @@ suite("postgres: schema setup", () => {
     const prefix = uniquePrefix("digest");
     const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
     // Pairs that concatenate to the same text must stay distinct sessions.
-    const keys = [{ sessionId: "bc", userId: "a" }, { sessionId: "c", userId: "ab" }, { sessionId: "abc" }, { sessionId: "ü😀/..", userId: "ü" }];
+    const keys = [
+      { sessionId: "bc", userId: "a" },
+      { sessionId: "c", userId: "ab" },
+      { sessionId: "abc" },
+      { sessionId: "ü😀/..", userId: "ü" },
+    ];
     for (const key of keys) await store.append(key, ['"x"']);
     const { rows } = await pool.query(
       `SELECT s.session_key, sha256(int4send(octet_length(convert_to(user_key, 'UTF8'))) || convert_to(user_key, 'UTF8') || convert_to(session_id, 'UTF8')) AS in_sql,
@@ -140,7 +157,9 @@ suite("postgres: schema setup", () => {
     );
     expect(rows).toHaveLength(keys.length);
     for (const row of rows) expect([row.in_sql.equals(row.session_key), row.user_ok, row.n]).toEqual([true, true, 1]);
-    expect(rows.map((r) => r.session_key.toString("hex")).sort()).toEqual(keys.map((k) => sessionDigest(k).toString("hex")).sort());
+    expect(rows.map((r) => r.session_key.toString("hex")).sort()).toEqual(
+      keys.map((k) => sessionDigest(k).toString("hex")).sort(),
+    );
     await store.close();
     await dropTables(pool, prefix);
   });
@@ -148,10 +167,21 @@ suite("postgres: schema setup", () => {
     const prefix = uniquePrefix("cursor");
     const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
     await store.append({ sessionId: "s" }, ['"x"']);
-    for (const [updatedAt, sessionId] of [[1e300, "s"], [1.5, "s"], [-1e300, "s"], [Date.now(), "a\u0000b"], [Date.now(), "\ud800"]] as const) {
-      await expect(store.listSessions({ cursor: encodeSessionCursor({ updatedAt, sessionId }) }), `${updatedAt} ${sessionId}`).rejects.toThrow(InvalidOptionError);
+    for (const [updatedAt, sessionId] of [
+      [1e300, "s"],
+      [1.5, "s"],
+      [-1e300, "s"],
+      [Date.now(), "a\u0000b"],
+      [Date.now(), "\ud800"],
+    ] as const) {
+      await expect(
+        store.listSessions({ cursor: encodeSessionCursor({ updatedAt, sessionId }) }),
+        `${updatedAt} ${sessionId}`,
+      ).rejects.toThrow(InvalidOptionError);
     }
-    const all = await store.listSessions({ cursor: encodeSessionCursor({ updatedAt: Number.MAX_SAFE_INTEGER, sessionId: "" }) });
+    const all = await store.listSessions({
+      cursor: encodeSessionCursor({ updatedAt: Number.MAX_SAFE_INTEGER, sessionId: "" }),
+    });
     expect(all.sessions.map((s) => s.sessionId)).toEqual(["s"]);
     await store.close();
     await dropTables(pool, prefix);

@@ -87,7 +87,12 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
       else if (query.before === undefined && query.after === undefined && query.limit === undefined) {
         elements = await this.#redis.lrange(msgs, 0, -1);
       } else {
-        elements = await this.#redis.chatHistoryReadRange(msgs, query.after ?? -1, query.before ?? -1, query.limit ?? 0);
+        elements = await this.#redis.chatHistoryReadRange(
+          msgs,
+          query.after ?? -1,
+          query.before ?? -1,
+          query.limit ?? 0,
+        );
       }
       return parseElements(elements, key.sessionId);
     });
@@ -101,7 +106,11 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
     return guarded(() => loadSessionInfo(this.#redis, this.prefix, key));
   }
 
-  protected doListSessions(userId: string | undefined, limit: number, cursor: string | undefined): Promise<SessionPage> {
+  protected doListSessions(
+    userId: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<SessionPage> {
     return guarded(() => listUserSessions(this.#redis, this.prefix, userId, limit, cursor));
   }
 
@@ -175,7 +184,8 @@ export const REDIS_CLIENT_DEFAULTS = {
 } as const satisfies RedisOptions;
 
 function openClient(url: string, redisOptions: RedisOptions | undefined): Redis {
-  if (typeof url !== "string" || url.length === 0) throw new InvalidOptionError("url", "must be a redis:// or rediss:// URL");
+  if (typeof url !== "string" || url.length === 0)
+    throw new InvalidOptionError("url", "must be a redis:// or rediss:// URL");
   const client = new Redis(url, { ...REDIS_CLIENT_DEFAULTS, ...redisOptions });
   // Failures reach callers through their commands (as StoreUnavailableError); keep them off the console.
   client.on("error", () => {});

@@ -79,7 +79,9 @@ function assertWholeBatches(records: StoredRecord[], writers: string[]): void {
   expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
   const seen = new Set<string>();
   for (let i = 0; i < records.length; i += BATCH_SIZE) {
-    const batch = records.slice(i, i + BATCH_SIZE).map((r) => JSON.parse(r.payload) as { w: string; b: number; k: number });
+    const batch = records
+      .slice(i, i + BATCH_SIZE)
+      .map((r) => JSON.parse(r.payload) as { w: string; b: number; k: number });
     const head = batch[0] as { w: string; b: number };
     // A batch starts at a multiple of its size and its members follow in order, with nobody in between.
     expect(batch).toEqual(batch.map((_, k) => ({ w: head.w, b: head.b, k })));

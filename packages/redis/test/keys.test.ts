@@ -43,7 +43,9 @@ describe("key layout", () => {
       }),
     );
     // The "no user" scope is its own, even against a user literally named "null".
-    expect(sessionKeys("p", { sessionId: "s" }).msgs).not.toBe(sessionKeys("p", { sessionId: "s", userId: "null" }).msgs);
+    expect(sessionKeys("p", { sessionId: "s" }).msgs).not.toBe(
+      sessionKeys("p", { sessionId: "s", userId: "null" }).msgs,
+    );
   });
 });
 

@@ -9,7 +9,11 @@ import { dropPrefix, unique } from "./helpers.js";
 /** Ids whose escaped (base64url) order differs from their JS string order. */
 const TIED_IDS = ["a", "B", "b", "Z", "😀", "\uffff", "{x}", "a:b", "zz", "0", "~", "é", "a/..", "}{", "A", "m"];
 
-async function pageThrough(store: { listSessions: MemoryChatHistoryStore["listSessions"] }, userId: string, limit: number) {
+async function pageThrough(
+  store: { listSessions: MemoryChatHistoryStore["listSessions"] },
+  userId: string,
+  limit: number,
+) {
   const seen: string[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {

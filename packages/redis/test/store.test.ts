@@ -95,7 +95,10 @@ describe.skipIf(skip)("redis: stored layout", () => {
     const key = { sessionId: "s" };
     try {
       for (let i = 0; i < 10; i++) {
-        await store.append(key, Array.from({ length: 10 }, (_, k) => JSON.stringify(i * 10 + k + 1)));
+        await store.append(
+          key,
+          Array.from({ length: 10 }, (_, k) => JSON.stringify(i * 10 + k + 1)),
+        );
       }
       const seqs = async (q: object) => (await store.read(key, q)).map((r) => r.seq);
       expect(await seqs({ last: 3 })).toEqual([98, 99, 100]);
@@ -114,9 +117,11 @@ describe.skipIf(skip)("redis: stored layout", () => {
     }
   });
 
-  it("pages sessions with tied updatedAt exactly like the in-memory reference", () => listsTiesLikeTheReference(client));
+  it("pages sessions with tied updatedAt exactly like the in-memory reference", () =>
+    listsTiesLikeTheReference(client));
 
-  it("skips sorted-set members whose session is gone and removes the old ones", () => skipsAndDropsStaleMembers(client));
+  it("skips sorted-set members whose session is gone and removes the old ones", () =>
+    skipsAndDropsStaleMembers(client));
 
   it("maps a client the user already quit to StoreUnavailableError", async () => {
     const own = openRedis(url);

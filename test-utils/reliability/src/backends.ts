@@ -49,7 +49,11 @@ export async function openStore(spec: BackendSpec, options: BaseStoreOptions = {
     case "sqlite": {
       const { SqliteChatHistoryStore } = await import("@chat-history/sqlite");
       mkdirSync(spec.location, { recursive: true });
-      return new SqliteChatHistoryStore({ ...options, path: join(spec.location, "chat.db"), tableName: spec.namespace });
+      return new SqliteChatHistoryStore({
+        ...options,
+        path: join(spec.location, "chat.db"),
+        tableName: spec.namespace,
+      });
     }
     case "postgres": {
       const { PostgresChatHistoryStore } = await import("@chat-history/postgres");

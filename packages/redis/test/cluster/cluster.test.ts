@@ -34,7 +34,11 @@ describe.skipIf(skip)("redis-cluster: layout and listing", () => {
     try {
       const ids = Array.from({ length: 30 }, (_, i) => `s${i}`);
       for (const sessionId of ids) await store.append({ sessionId, userId: "u" }, ['"x"']);
-      const slots = new Set(await Promise.all(ids.map((s) => cluster.cluster("KEYSLOT", sessionKeys(prefix, { sessionId: s, userId: "u" }).msgs))));
+      const slots = new Set(
+        await Promise.all(
+          ids.map((s) => cluster.cluster("KEYSLOT", sessionKeys(prefix, { sessionId: s, userId: "u" }).msgs)),
+        ),
+      );
       expect(slots.size).toBeGreaterThan(1);
       const listed = (await store.listSessions({ userId: "u", limit: 100 })).sessions.map((s) => s.sessionId);
       expect([...listed].sort()).toEqual([...ids].sort());
@@ -47,9 +51,11 @@ describe.skipIf(skip)("redis-cluster: layout and listing", () => {
     }
   });
 
-  it("pages sessions with tied updatedAt exactly like the in-memory reference", () => listsTiesLikeTheReference(cluster));
+  it("pages sessions with tied updatedAt exactly like the in-memory reference", () =>
+    listsTiesLikeTheReference(cluster));
 
-  it("skips sorted-set members whose session is gone and removes the old ones", () => skipsAndDropsStaleMembers(cluster));
+  it("skips sorted-set members whose session is gone and removes the old ones", () =>
+    skipsAndDropsStaleMembers(cluster));
 
   it("leaves the Cluster client it was given open", async () => {
     const store = new RedisChatHistoryStore({ client: cluster, prefix: unique("own") });

@@ -73,7 +73,14 @@ export const NASTY_FRAGMENTS: readonly string[] = [
 
 /** Fragments aimed at one run's own canaries, so an injection that worked would hit something we check. */
 export function targetedFragments(targets: readonly string[]): string[] {
-  return targets.flatMap((t) => [t, `'; DROP TABLE "${t}"; --`, `"; DELETE FROM ${t}; --`, `${t}*`, `../${t}`, `}${t}{`]);
+  return targets.flatMap((t) => [
+    t,
+    `'; DROP TABLE "${t}"; --`,
+    `"; DELETE FROM ${t}; --`,
+    `${t}*`,
+    `../${t}`,
+    `}${t}{`,
+  ]);
 }
 
 export interface HostileStringOptions {
@@ -187,7 +194,9 @@ export const hostileTtl: fc.Arbitrary<unknown> = fc.oneof(
 /** Sequence-number cursors: valid ones near a small session, and junk. */
 export const hostileCursor: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: 0, max: 30 }),
-  fc.constantFrom<unknown>(-1, 0.5, Number.NaN, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, "3", null, { $gt: 0 }),
+  fc.constantFrom<unknown>(-1, 0.5, Number.NaN, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, "3", null, {
+    $gt: 0,
+  }),
 );
 
 /** Session-listing cursors: junk, base64 of junk, and well-formed cursors whose session id is hostile. */
@@ -195,7 +204,17 @@ export function hostileListCursor(extra: readonly string[] = []): fc.Arbitrary<u
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value) ?? "", "utf8").toString("base64url");
   return fc.oneof(
     hostileString({ extra }),
-    fc.constantFrom<unknown>("", 5, null, { $gt: "" }, b64({ $gt: "" }), b64([1]), b64(["x", "y"]), b64(null), b64([Number.MAX_SAFE_INTEGER, ""])),
+    fc.constantFrom<unknown>(
+      "",
+      5,
+      null,
+      { $gt: "" },
+      b64({ $gt: "" }),
+      b64([1]),
+      b64(["x", "y"]),
+      b64(null),
+      b64([Number.MAX_SAFE_INTEGER, ""]),
+    ),
     fc
       .tuple(fc.oneof(fc.integer({ min: 0, max: 2 ** 42 }), fc.constantFrom(-1, 1e300)), hostileString({ extra }))
       .map(([at, id]) => b64([at, id])),
@@ -207,7 +226,10 @@ export function hostileListCursor(extra: readonly string[] = []): fc.Arbitrary<u
 
 /** JSON values with full-range strings (lone surrogates, NUL, control characters) and hostile keys. */
 function jsonish(extra: readonly string[]): fc.Arbitrary<unknown> {
-  const key = fc.oneof(fc.constantFrom(...NASTY_FRAGMENTS, ...extra, "lc", "type", "id"), fc.string({ unit: "binary", maxLength: 8 }));
+  const key = fc.oneof(
+    fc.constantFrom(...NASTY_FRAGMENTS, ...extra, "lc", "type", "id"),
+    fc.string({ unit: "binary", maxLength: 8 }),
+  );
   return fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
@@ -247,9 +269,9 @@ export function validMessage(extra: readonly string[] = []): fc.Arbitrary<BaseMe
   const s = hostileString({ extra });
   const obj = jsonObject(extra);
   return fc.oneof(
-    fc.record({ content: c, id: s, name: s, additional_kwargs: obj }, { requiredKeys: ["content"] }).map(
-      (f) => new HumanMessage(f as never),
-    ),
+    fc
+      .record({ content: c, id: s, name: s, additional_kwargs: obj }, { requiredKeys: ["content"] })
+      .map((f) => new HumanMessage(f as never)),
     fc
       .record(
         {
@@ -268,7 +290,10 @@ export function validMessage(extra: readonly string[] = []): fc.Arbitrary<BaseMe
     fc.record({ content: c, id: s }, { requiredKeys: ["content"] }).map((f) => new AIMessageChunk(f as never)),
     c.map((x) => new SystemMessage({ content: x as never })),
     fc
-      .record({ content: c, tool_call_id: s, name: s, artifact: jsonish(extra) }, { requiredKeys: ["content", "tool_call_id"] })
+      .record(
+        { content: c, tool_call_id: s, name: s, artifact: jsonish(extra) },
+        { requiredKeys: ["content", "tool_call_id"] },
+      )
       .map((f) => new ToolMessage(f as never)),
     fc.record({ content: c, role: s }).map((f) => new ChatMessage(f as never)),
   );
@@ -291,11 +316,17 @@ export function invalidMessage(maxBytes: number): fc.Arbitrary<{ why: string; ma
     { why: "function", make: () => new HumanMessage({ content: [{ type: "text", text: "x", fn: () => 1 }] as never }) },
     { why: "date", make: () => new HumanMessage({ content: "x", additional_kwargs: { at: new Date(0) } }) },
     { why: "NaN", make: () => new AIMessage({ content: "x", response_metadata: { score: Number.NaN } }) },
-    { why: "Infinity", make: () => new AIMessage({ content: "x", additional_kwargs: { v: [Number.POSITIVE_INFINITY] } }) },
+    {
+      why: "Infinity",
+      make: () => new AIMessage({ content: "x", additional_kwargs: { v: [Number.POSITIVE_INFINITY] } }),
+    },
     { why: "map", make: () => new HumanMessage({ content: "x", additional_kwargs: { m: new Map([[1, 2]]) } }) },
     { why: "content number", make: () => new HumanMessage({ content: 7 as never }) },
     { why: "content object", make: () => new HumanMessage({ content: { text: "x" } as never }) },
-    { why: "undefined in array", make: () => new HumanMessage({ content: "x", additional_kwargs: { a: [undefined] } }) },
+    {
+      why: "undefined in array",
+      make: () => new HumanMessage({ content: "x", additional_kwargs: { a: [undefined] } }),
+    },
     { why: "too large", make: () => new HumanMessage("z".repeat(maxBytes + 1)) },
     { why: "too large after escaping", make: () => new HumanMessage("\u0001".repeat(Math.ceil(maxBytes / 5))) },
   ];

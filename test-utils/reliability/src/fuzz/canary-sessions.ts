@@ -17,7 +17,10 @@ export function isCanaryId(sessionId: string, userId: string | undefined): boole
 }
 
 function messagesFor(sessionId: string): BaseMessage[] {
-  return [new HumanMessage(`question in ${sessionId}`), new AIMessage({ content: `answer in ${sessionId}`, id: `id-${sessionId}` })];
+  return [
+    new HumanMessage(`question in ${sessionId}`),
+    new AIMessage({ content: `answer in ${sessionId}`, id: `id-${sessionId}` }),
+  ];
 }
 
 async function listAll(store: BaseChatHistoryStore, userId: string | undefined): Promise<SessionInfo[]> {

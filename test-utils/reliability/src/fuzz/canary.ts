@@ -132,9 +132,15 @@ function sqliteCanary(spec: BackendSpec): ForeignCanary {
             problems.push(`table ${t} unreadable: ${(error as Error).message}`);
           }
         }
-        const names = (db.prepare("SELECT name FROM sqlite_master").all() as Array<{ name: string }>).map((r) => r.name);
+        const names = (db.prepare("SELECT name FROM sqlite_master").all() as Array<{ name: string }>).map(
+          (r) => r.name,
+        );
         for (const name of names) {
-          if (!tables.includes(name) && !name.startsWith(`${spec.namespace}_`) && !name.startsWith("sqlite_autoindex_")) {
+          if (
+            !tables.includes(name) &&
+            !name.startsWith(`${spec.namespace}_`) &&
+            !name.startsWith("sqlite_autoindex_")
+          ) {
             problems.push(`unexpected schema object ${name}`);
           }
         }
@@ -267,8 +273,12 @@ function mongoCanary(spec: BackendSpec): ForeignCanary {
     async check() {
       return withMongo(async (db) => {
         const problems: string[] = [];
-        const docs = await db.collection(collection).find({}, { projection: { _id: 0 } }).toArray();
-        if (docs.length !== 1 || docs[0]?.v !== VALUE(spec.namespace)) problems.push(`collection ${collection} changed`);
+        const docs = await db
+          .collection(collection)
+          .find({}, { projection: { _id: 0 } })
+          .toArray();
+        if (docs.length !== 1 || docs[0]?.v !== VALUE(spec.namespace))
+          problems.push(`collection ${collection} changed`);
         const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
         for (const name of names) {
           if (name.startsWith(spec.namespace) && !ours.has(name)) problems.push(`unexpected collection ${name}`);

@@ -52,7 +52,12 @@ async function plan(spec: BackendSpec, input: OptionInput): Promise<Plan> {
       const { FileChatHistoryStore } = await import("@chat-history/file");
       return {
         valid: isPositiveInt(input.name) || input.name === undefined,
-        open: async () => new FileChatHistoryStore({ ...(base as object), directory: spec.location, lockTimeoutMs: input.name as never }),
+        open: async () =>
+          new FileChatHistoryStore({
+            ...(base as object),
+            directory: spec.location,
+            lockTimeoutMs: input.name as never,
+          }),
       };
     }
     case "sqlite": {
@@ -60,13 +65,15 @@ async function plan(spec: BackendSpec, input: OptionInput): Promise<Plan> {
       return {
         valid: optionalMatches(IDENTIFIER, input.name),
         // In memory: a valid name creates its tables at once, and they must not land in the namespace's file.
-        open: async () => new SqliteChatHistoryStore({ ...(base as object), path: ":memory:", tableName: input.name as never }),
+        open: async () =>
+          new SqliteChatHistoryStore({ ...(base as object), path: ":memory:", tableName: input.name as never }),
       };
     }
     case "postgres": {
       const { PostgresChatHistoryStore } = await import("@chat-history/postgres");
       return {
-        valid: optionalMatches(IDENTIFIER, input.name, 63 - "_sessions".length) && optionalMatches(IDENTIFIER, input.second),
+        valid:
+          optionalMatches(IDENTIFIER, input.name, 63 - "_sessions".length) && optionalMatches(IDENTIFIER, input.second),
         open: async () =>
           new PostgresChatHistoryStore({
             ...(base as object),

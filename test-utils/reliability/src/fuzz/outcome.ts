@@ -26,9 +26,12 @@ export class Tally {
 /** An error that is not a ChatHistoryError reached the caller: the property fails on it. */
 export class EscapedError extends Error {
   constructor(what: string, cause: unknown) {
-    super(`${what} threw an untyped error: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, {
-      cause,
-    });
+    super(
+      `${what} threw an untyped error: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`,
+      {
+        cause,
+      },
+    );
     this.name = "EscapedError";
   }
 }

@@ -43,7 +43,10 @@ export function sessionInput(maxBytes: number, extra: readonly string[]): fc.Arb
   return fc.record({
     sessionId: hostileId(extra),
     userId: fc.option(hostileId(extra), { nil: undefined, freq: 2 }),
-    options: fc.record({ window: mostlyValid(hostileCount), ttlMs: hostileTtl, maxMessages: mostlyValid(hostileCount) }, { requiredKeys: [] }),
+    options: fc.record(
+      { window: mostlyValid(hostileCount), ttlMs: hostileTtl, maxMessages: mostlyValid(hostileCount) },
+      { requiredKeys: [] },
+    ),
     batches: fc.array(batchPlan(maxBytes, extra), { minLength: 1, maxLength: 3 }),
     clearAfter: fc.option(fc.nat({ max: 2 })),
     page: fc.record({ before: hostileCursor, after: hostileCursor, limit: hostileCount }, { requiredKeys: [] }),
@@ -51,9 +54,15 @@ export function sessionInput(maxBytes: number, extra: readonly string[]): fc.Arb
 }
 
 /** Keeps generated ids away from the canary sessions, which the run must leave alone. */
-export function avoidsCanaries(input: SessionInput, isCanary: (sessionId: string, userId: string | undefined) => boolean): boolean {
+export function avoidsCanaries(
+  input: SessionInput,
+  isCanary: (sessionId: string, userId: string | undefined) => boolean,
+): boolean {
   const userId = typeof input.userId === "string" ? input.userId : undefined;
-  return !(typeof input.sessionId === "string" && isCanary(input.sessionId, userId)) && !(userId !== undefined && isCanary("", userId));
+  return (
+    !(typeof input.sessionId === "string" && isCanary(input.sessionId, userId)) &&
+    !(userId !== undefined && isCanary("", userId))
+  );
 }
 
 /**
@@ -148,7 +157,9 @@ async function checkSession(
   const listed: SessionInfo[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 100; pages++) {
-    const page = await attempt(tally, "listSessions()", () => h.store.listSessions({ userId: h.key.userId, limit: 7, cursor }));
+    const page = await attempt(tally, "listSessions()", () =>
+      h.store.listSessions({ userId: h.key.userId, limit: 7, cursor }),
+    );
     if (!page.ok) throw page.error;
     listed.push(...page.value.sessions);
     cursor = page.value.nextCursor;
@@ -159,7 +170,12 @@ async function checkSession(
 }
 
 /** A page with hostile bounds matches the same query run over the full, ordered session. */
-async function checkPage(h: ChatHistory, model: BaseMessage[], page: SessionInput["page"], tally: Tally): Promise<void> {
+async function checkPage(
+  h: ChatHistory,
+  model: BaseMessage[],
+  page: SessionInput["page"],
+  tally: Tally,
+): Promise<void> {
   const full = await h.getPage({ after: 0, limit: 1_000_000 });
   expect(fingerprints(full.messages)).toEqual(fingerprints(model));
   full.seqs.forEach((seq, i) => {

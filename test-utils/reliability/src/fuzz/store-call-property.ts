@@ -36,21 +36,34 @@ export interface StoreCallInput {
 
 export function storeCallInput(extra: readonly string[]): fc.Arbitrary<StoreCallInput> {
   const key = fc.oneof(
-    { weight: 8, arbitrary: fc.record({ sessionId: hostileId(extra), userId: hostileId(extra) }, { requiredKeys: ["sessionId"] }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({ sessionId: hostileId(extra), userId: hostileId(extra) }, { requiredKeys: ["sessionId"] }),
+    },
     { weight: 1, arbitrary: notAString },
     {
       weight: 1,
       // An own "__proto__" property, as JSON.parse makes it: must not smuggle in a user id.
-      arbitrary: hostileString({ extra }).map((userId) => JSON.parse(`{"sessionId":"p","__proto__":{"userId":${JSON.stringify(userId)}}}`) as unknown),
+      arbitrary: hostileString({ extra }).map(
+        (userId) => JSON.parse(`{"sessionId":"p","__proto__":{"userId":${JSON.stringify(userId)}}}`) as unknown,
+      ),
     },
   );
-  const query = fc.record({ last: hostileCount, before: hostileCursor, after: hostileCursor, limit: hostileCount }, { requiredKeys: [] });
+  const query = fc.record(
+    { last: hostileCount, before: hostileCursor, after: hostileCursor, limit: hostileCount },
+    { requiredKeys: [] },
+  );
   return fc.record({
     key,
-    payloads: fc.array(validMessage(extra), { minLength: 1, maxLength: 4 }).map((ms) => ms.map((m, i) => encodeMessage(m, i))),
+    payloads: fc
+      .array(validMessage(extra), { minLength: 1, maxLength: 4 })
+      .map((ms) => ms.map((m, i) => encodeMessage(m, i))),
     append: fc.record({ ttlMs: hostileTtl, maxMessages: hostileCount }, { requiredKeys: [] }),
     reads: fc.array(query, { minLength: 1, maxLength: 4 }),
-    list: fc.record({ userId: hostileId(extra), limit: hostileCount, cursor: hostileListCursor(extra) }, { requiredKeys: [] }),
+    list: fc.record(
+      { userId: hostileId(extra), limit: hostileCount, cursor: hostileListCursor(extra) },
+      { requiredKeys: [] },
+    ),
     end: fc.constantFrom("clear" as const, "delete" as const),
   });
 }
@@ -73,10 +86,15 @@ export async function playStoreCalls(store: BaseChatHistoryStore, input: StoreCa
       expect(appended.error.code, appended.error.message).toBe("INVALID_SESSION_ID");
       expect(keyBytes(key.sessionId, key.userId)).toBeGreaterThan(2000);
     }
-    const calls: Array<() => Promise<unknown>> = [() => store.count(key), () => store.read(key), () => store.getSession(key)];
+    const calls: Array<() => Promise<unknown>> = [
+      () => store.count(key),
+      () => store.read(key),
+      () => store.getSession(key),
+    ];
     for (const call of calls) {
       const r = await attempt(tally, "call on a refused key", call);
-      if (r.ok) expect(r.value === 0 || r.value === undefined || (Array.isArray(r.value) && r.value.length === 0)).toBe(true);
+      if (r.ok)
+        expect(r.value === 0 || r.value === undefined || (Array.isArray(r.value) && r.value.length === 0)).toBe(true);
     }
     return;
   }
@@ -134,6 +152,7 @@ async function checkListing(store: BaseChatHistoryStore, list: StoreCallInput["l
   expect(got.value.sessions.length).toBeLessThanOrEqual((list.limit as number | undefined) ?? 50);
   for (const s of got.value.sessions) {
     expect(s.userId).toBe(list.userId);
-    if (after) expect(isAfterCursor(after, s.updatedAt, s.sessionId), `listed ${show(s)} past cursor ${show(after)}`).toBe(true);
+    if (after)
+      expect(isAfterCursor(after, s.updatedAt, s.sessionId), `listed ${show(s)} past cursor ${show(after)}`).toBe(true);
   }
 }

@@ -13,7 +13,8 @@ export type PostgresStopMode = "fast" | "immediate";
 
 /** Why a private PostgreSQL cannot be started here, or "" when it can. */
 export function postgresInstanceUnavailable(): string {
-  if (!existsSync(join(POSTGRES_BIN, "initdb"))) return `no initdb in ${POSTGRES_BIN} (set CHAT_HISTORY_TEST_POSTGRES_BIN)`;
+  if (!existsSync(join(POSTGRES_BIN, "initdb")))
+    return `no initdb in ${POSTGRES_BIN} (set CHAT_HISTORY_TEST_POSTGRES_BIN)`;
   if (process.getuid?.() === 0 && !existsSync("/usr/sbin/runuser") && !existsSync("/sbin/runuser")) {
     return "running as root without runuser (PostgreSQL refuses to run as root)";
   }
@@ -43,7 +44,17 @@ export class PostgresInstance {
         const { uid, gid } = postgresIds();
         chownSync(base, uid, gid);
       }
-      await instance.#pg("initdb", ["-D", instance.dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-instructions"]);
+      await instance.#pg("initdb", [
+        "-D",
+        instance.dataDir,
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-instructions",
+      ]);
       await instance.start();
     } catch (error) {
       await instance.destroy();
@@ -136,7 +147,9 @@ export class PostgresInstance {
   /** Runs a PostgreSQL program as the `postgres` OS user when we are root (the server refuses root). */
   #pg(program: string, args: string[]): Promise<unknown> {
     const bin = join(POSTGRES_BIN, program);
-    return asRoot() ? run("runuser", ["-u", OS_USER, "--", bin, ...args], STEP_TIMEOUT_MS) : run(bin, args, STEP_TIMEOUT_MS);
+    return asRoot()
+      ? run("runuser", ["-u", OS_USER, "--", bin, ...args], STEP_TIMEOUT_MS)
+      : run(bin, args, STEP_TIMEOUT_MS);
   }
 }
 

@@ -24,7 +24,11 @@ export function run(file: string, args: readonly string[], timeoutMs: number): P
 }
 
 /** Polls `probe` until it returns true; throws naming `what` once `timeoutMs` has passed. */
-export async function waitUntil(what: string, timeoutMs: number, probe: () => boolean | Promise<boolean>): Promise<void> {
+export async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  probe: () => boolean | Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe()) return;

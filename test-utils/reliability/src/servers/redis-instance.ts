@@ -64,15 +64,24 @@ export class RedisInstance {
     await run(
       REDIS_SERVER,
       [
-        "--port", String(this.port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "yes",
-        "--appendfsync", "always",
-        "--dir", this.dir,
-        "--daemonize", "yes",
-        "--pidfile", this.#pidFile,
-        "--logfile", join(this.dir, "redis.log"),
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--dir",
+        this.dir,
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        this.#pidFile,
+        "--logfile",
+        join(this.dir, "redis.log"),
       ],
       STEP_TIMEOUT_MS,
     );
@@ -80,7 +89,9 @@ export class RedisInstance {
     this.#pid = this.#readPid();
     if (this.#pid !== undefined) stopOnExit(this.#pid, "SIGKILL");
     // PING answers -LOADING while the AOF is replayed; only +PONG means ready.
-    await waitUntil(`redis on port ${this.port}`, STEP_TIMEOUT_MS, async () => (await this.command("PING")).startsWith("+PONG"));
+    await waitUntil(`redis on port ${this.port}`, STEP_TIMEOUT_MS, async () =>
+      (await this.command("PING")).startsWith("+PONG"),
+    );
   }
 
   /** Stops the server and waits (bounded) until its process is gone. */

@@ -4,7 +4,17 @@
  */
 import { createInterface } from "node:readline";
 import { openStore } from "../backends.js";
-import { ACK_PREFIX, type Ack, DONE_LINE, GO_LINE, type PlannedBatch, READY_LINE, TASK_ENV, type WorkerTask, encodeMessage } from "./protocol.js";
+import {
+  ACK_PREFIX,
+  type Ack,
+  DONE_LINE,
+  GO_LINE,
+  type PlannedBatch,
+  READY_LINE,
+  TASK_ENV,
+  type WorkerTask,
+  encodeMessage,
+} from "./protocol.js";
 import { randomGenerator } from "./random.js";
 
 const task = JSON.parse(process.env[TASK_ENV] ?? "null") as WorkerTask | null;
@@ -73,7 +83,9 @@ async function main(t: WorkerTask): Promise<void> {
 main(task).then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`worker ${task.worker} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `worker ${task.worker} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -60,7 +60,13 @@ export function auditSessions(sessions: ReadonlyMap<string, readonly StoredRecor
       const key = batchKey(tag.w, tag.b);
       let found = report.batches.get(key);
       if (!found) {
-        found = { sessionId, worker: tag.w, batch: tag.b, size: tag.k, seqsByIndex: Array.from({ length: tag.k }, () => []) };
+        found = {
+          sessionId,
+          worker: tag.w,
+          batch: tag.b,
+          size: tag.k,
+          seqsByIndex: Array.from({ length: tag.k }, () => []),
+        };
         report.batches.set(key, found);
       }
       if (found.sessionId !== sessionId) report.duplicated++; // the same batch in two sessions
@@ -82,7 +88,7 @@ function isContiguous(found: FoundBatch): boolean {
 }
 
 export function isComplete(found: FoundBatch | undefined): boolean {
-  return found !== undefined && found.seqsByIndex.every((seqs) => seqs.length > 0);
+  return found?.seqsByIndex.every((seqs) => seqs.length > 0) ?? false;
 }
 
 /** Messages of these batches (which must all be there) that are missing from their session. */

@@ -83,7 +83,8 @@ export async function runCrashRounds(spec: BackendSpec, sessionId: string, plan:
     await sleep(randomInt(random, plan.minDelayMs, plan.maxDelayMs));
     writer.kill();
     const exit = await writer.exited;
-    if (exit.signal !== "SIGKILL") throw new Error(`round ${round}: the writer ended by itself (${exit.code}): ${writer.stderr}`);
+    if (exit.signal !== "SIGKILL")
+      throw new Error(`round ${round}: the writer ended by itself (${exit.code}): ${writer.stderr}`);
     kills++;
     killedAcks.push(...writer.acks);
     if (spec.name === "file") {
@@ -122,7 +123,10 @@ export async function runCrashRounds(spec: BackendSpec, sessionId: string, plan:
   }
 
   const records = sessions.get(sessionId) ?? [];
-  const lastBeforeFinal = Math.max(0, ...records.filter((r) => !payloadIsFrom(r.payload, finalWorker)).map((r) => r.seq));
+  const lastBeforeFinal = Math.max(
+    0,
+    ...records.filter((r) => !payloadIsFrom(r.payload, finalWorker)).map((r) => r.seq),
+  );
   const finalNotAfter = records.filter((r) => payloadIsFrom(r.payload, finalWorker) && r.seq <= lastBeforeFinal).length;
 
   return {
@@ -193,7 +197,9 @@ export function summaryLine(backend: string, plan: CrashPlan, o: CrashOutcome): 
     `crash ${backend}: ${o.kills} SIGKILLs mid-write (${plan.minDelayMs}-${plan.maxDelayMs} ms after the first ack), ` +
     `${o.ackedBeforeKills} appends acked before the kills, ${o.ackedHeld}/${o.ackedBeforeKills} held whole, ` +
     `${o.lost} messages lost, ${o.partial} partial batches, ${o.committedUnacked} in-flight batches committed whole, ` +
-    (backend === "file" ? `${o.leftovers.tornTails} torn tails, ${o.leftovers.locks} locks and ${o.leftovers.tempFiles} temp files left by kills, ` : "") +
+    (backend === "file"
+      ? `${o.leftovers.tornTails} torn tails, ${o.leftovers.locks} locks and ${o.leftovers.tempFiles} temp files left by kills, `
+      : "") +
     `next writer ${o.finalAcked}/${plan.finalAppends} appends after them, ${o.messagesStored} messages stored (seed ${plan.seed})`
   );
 }

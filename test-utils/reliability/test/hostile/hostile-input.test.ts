@@ -56,16 +56,19 @@ describe.each(backendSpecs(services(), "names"))("hostile input on $name", ({ na
     if (tally.tried > 0) console.log(tally.summary(name));
   });
 
-  it.skipIf(skip !== "")(title("session ids, user ids, messages and history options round-trip or are refused typed"), async () => {
-    await withCanaries(name, async ({ store, extra }) => {
-      const inputs = sessionInput(FUZZ_MAX_BYTES, extra).filter((input) => avoidsCanaries(input, isCanaryId));
-      await fc.assert(
-        fc.asyncProperty(inputs, (input) => playSession(store, input, tally)),
-        { numRuns: runs },
-      );
-    });
-    expect(tally.escaped).toBe(0);
-  });
+  it.skipIf(skip !== "")(
+    title("session ids, user ids, messages and history options round-trip or are refused typed"),
+    async () => {
+      await withCanaries(name, async ({ store, extra }) => {
+        const inputs = sessionInput(FUZZ_MAX_BYTES, extra).filter((input) => avoidsCanaries(input, isCanaryId));
+        await fc.assert(
+          fc.asyncProperty(inputs, (input) => playSession(store, input, tally)),
+          { numRuns: runs },
+        );
+      });
+      expect(tally.escaped).toBe(0);
+    },
+  );
 
   it.skipIf(skip !== "")(title("raw store calls: keys, append options, read queries and list cursors"), async () => {
     await withCanaries(name, async ({ store, extra }) => {
@@ -82,41 +85,58 @@ describe.each(backendSpecs(services(), "names"))("hostile input on $name", ({ na
     expect(tally.escaped).toBe(0);
   });
 
-  it.skipIf(skip !== "")(title("store options: table, schema, prefix and collection names, TTLs, caps and sizes"), async () => {
-    await withCanaries(name, async ({ spec, extra }) => {
-      await fc.assert(
-        fc.asyncProperty(optionInput(extra), (input) => playOptions(spec, input, tally)),
-        { numRuns: runs * 2 },
-      );
-    });
-    expect(tally.escaped).toBe(0);
-  });
+  it.skipIf(skip !== "")(
+    title("store options: table, schema, prefix and collection names, TTLs, caps and sizes"),
+    async () => {
+      await withCanaries(name, async ({ spec, extra }) => {
+        await fc.assert(
+          fc.asyncProperty(optionInput(extra), (input) => playOptions(spec, input, tally)),
+          { numRuns: runs * 2 },
+        );
+      });
+      expect(tally.escaped).toBe(0);
+    },
+  );
 });
 
 describe.each(backendSpecs(services(), "names"))("extreme valid option values on $name", ({ name, skip }) => {
   const END_OF_9999 = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
   const EXTREMES = [Number.MAX_SAFE_INTEGER, 8.64e15, 2 ** 53 - 2, 2 ** 32 + 1, 2 ** 31];
 
-  it.skipIf(skip !== "")(skip ? `skipped: ${skip}` : "the largest TTLs and caps are stored as given or refused typed", async () => {
-    const tally = new Tally();
-    await withCanaries(name, async ({ store }) => {
-      for (const [i, value] of EXTREMES.entries()) {
-        const h = store.history(`extreme-${i}`, { userId: "extremes", ttlMs: value, maxMessages: value, window: 1_000_000 });
-        const before = Date.now();
-        const added = await attempt(tally, `addMessages with ttlMs ${value}`, () => h.addMessages([new HumanMessage("x")]));
-        if (!added.ok) {
-          expect(added.error.code).toBe("INVALID_OPTION");
-          expect(await h.count()).toBe(0);
-          continue;
+  it.skipIf(skip !== "")(
+    skip ? `skipped: ${skip}` : "the largest TTLs and caps are stored as given or refused typed",
+    async () => {
+      const tally = new Tally();
+      await withCanaries(name, async ({ store }) => {
+        for (const [i, value] of EXTREMES.entries()) {
+          const h = store.history(`extreme-${i}`, {
+            userId: "extremes",
+            ttlMs: value,
+            maxMessages: value,
+            window: 1_000_000,
+          });
+          const before = Date.now();
+          const added = await attempt(tally, `addMessages with ttlMs ${value}`, () =>
+            h.addMessages([new HumanMessage("x")]),
+          );
+          if (!added.ok) {
+            expect(added.error.code).toBe("INVALID_OPTION");
+            expect(await h.count()).toBe(0);
+            continue;
+          }
+          expect(fingerprints(await h.getMessages())).toEqual(fingerprints([new HumanMessage("x")]));
+          const info = await h.info();
+          // Far-future expiry: still live, and not earlier than asked (a double's precision aside), or at
+          // least the end of year 9999 where the backend stores dates (later ones are not portable).
+          expect(info?.expiresAt ?? Number.POSITIVE_INFINITY).toBeGreaterThanOrEqual(
+            Math.min(before + value - 2, END_OF_9999),
+          );
+          expect(await h.delete()).toBe(true);
         }
-        expect(fingerprints(await h.getMessages())).toEqual(fingerprints([new HumanMessage("x")]));
-        const info = await h.info();
-        // Far-future expiry: still live, and not earlier than asked (a double's precision aside), or at
-        // least the end of year 9999 where the backend stores dates (later ones are not portable).
-        expect(info?.expiresAt ?? Number.POSITIVE_INFINITY).toBeGreaterThanOrEqual(Math.min(before + value - 2, END_OF_9999));
-        expect(await h.delete()).toBe(true);
-      }
-    });
-    console.log(`extremes ${name}: ${tally.accepted} accepted, ${tally.rejected} rejected (typed), ${tally.escaped} escaped`);
-  });
+      });
+      console.log(
+        `extremes ${name}: ${tally.accepted} accepted, ${tally.rejected} rejected (typed), ${tally.escaped} escaped`,
+      );
+    },
+  );
 });

@@ -45,7 +45,9 @@ interface Figures {
   count: number;
 }
 
-function runChild(job: unknown): Promise<{ window: Figures & { last: unknown }; page: Figures & { firstSeq: number }; full: Figures }> {
+function runChild(
+  job: unknown,
+): Promise<{ window: Figures & { last: unknown }; page: Figures & { firstSeq: number }; full: Figures }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", CHILD, JSON.stringify(job)], {
       cwd: PACKAGE_DIR,
@@ -94,7 +96,12 @@ describe.each(backendSpecs(services(), "names"))("a big session on $name", ({ na
         expect(figures.window.last).toBe(JSON.parse(payload(size)).content);
         expect(figures.page.count).toBe(20);
         expect(figures.page.firstSeq).toBe(middleSeq - 20);
-        for (const figure of [figures.window.rss, figures.window.heapUsed, figures.window.v8Used, figures.window.maxRss]) {
+        for (const figure of [
+          figures.window.rss,
+          figures.window.heapUsed,
+          figures.window.v8Used,
+          figures.window.maxRss,
+        ]) {
           expect(figure).toBeLessThan(WINDOW_BOUND);
         }
         // The control: reading everything is far above the bound, so the bound would catch a load-all read.

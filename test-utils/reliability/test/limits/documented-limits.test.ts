@@ -21,11 +21,17 @@ const IDS_AT_LIMIT: Array<[string, string]> = [
   ["ASCII", "a".repeat(MAX_ID)],
   ["emoji (surrogate pairs)", "😀".repeat(MAX_ID / 2)],
   // Distinct CJK characters: 3 bytes each and nothing a compressor could shrink.
-  ["3-byte characters", Array.from({ length: MAX_ID }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join("")],
+  [
+    "3-byte characters",
+    Array.from({ length: MAX_ID }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20_000))).join(""),
+  ],
   ["path and key syntax", "../{a}:*?%\\".repeat(60).slice(0, MAX_ID)],
 ];
 
-async function withStore(name: BackendSpec["name"], body: (store: BaseChatHistoryStore) => Promise<void>): Promise<void> {
+async function withStore(
+  name: BackendSpec["name"],
+  body: (store: BaseChatHistoryStore) => Promise<void>,
+): Promise<void> {
   const spec = freshSpec(name, "limits");
   const store = await openStore(spec);
   try {
@@ -70,46 +76,56 @@ describe.each(backendSpecs(services(), "names"))("documented limits on $name", (
     });
   });
 
-  it.skipIf(skip !== "")(title(`ids of ${MAX_ID + 1} characters are refused with a typed error naming the limit`), async () => {
-    await withStore(name, async (store) => {
-      const over = "a".repeat(MAX_ID + 1);
-      const overEmoji = `${"😀".repeat(MAX_ID / 2)}b`;
-      for (const id of [over, overEmoji]) {
-        expect(() => store.history(id)).toThrow(InvalidSessionIdError);
-        expect(() => store.history(id)).toThrow(`is ${MAX_ID + 1} characters; the limit is ${MAX_ID}`);
-        expect(() => store.history("s", { userId: id })).toThrow(InvalidUserIdError);
-        await expect(store.append({ sessionId: id }, ['{"v":1,"type":"human","content":"x"}'])).rejects.toThrow(InvalidSessionIdError);
-        await expect(store.append({ sessionId: "s", userId: id }, ['{"v":1,"type":"human","content":"x"}'])).rejects.toThrow(
-          InvalidUserIdError,
-        );
-        await expect(store.count({ sessionId: id })).rejects.toThrow(InvalidSessionIdError);
-        await expect(store.listSessions({ userId: id })).rejects.toThrow(InvalidUserIdError);
-      }
-      // Nothing was written under the truncated id either.
-      expect(await store.count({ sessionId: over.slice(0, MAX_ID) })).toBe(0);
-      expect((await store.listSessions()).sessions).toEqual([]);
-    });
-  });
+  it.skipIf(skip !== "")(
+    title(`ids of ${MAX_ID + 1} characters are refused with a typed error naming the limit`),
+    async () => {
+      await withStore(name, async (store) => {
+        const over = "a".repeat(MAX_ID + 1);
+        const overEmoji = `${"😀".repeat(MAX_ID / 2)}b`;
+        for (const id of [over, overEmoji]) {
+          expect(() => store.history(id)).toThrow(InvalidSessionIdError);
+          expect(() => store.history(id)).toThrow(`is ${MAX_ID + 1} characters; the limit is ${MAX_ID}`);
+          expect(() => store.history("s", { userId: id })).toThrow(InvalidUserIdError);
+          await expect(store.append({ sessionId: id }, ['{"v":1,"type":"human","content":"x"}'])).rejects.toThrow(
+            InvalidSessionIdError,
+          );
+          await expect(
+            store.append({ sessionId: "s", userId: id }, ['{"v":1,"type":"human","content":"x"}']),
+          ).rejects.toThrow(InvalidUserIdError);
+          await expect(store.count({ sessionId: id })).rejects.toThrow(InvalidSessionIdError);
+          await expect(store.listSessions({ userId: id })).rejects.toThrow(InvalidUserIdError);
+        }
+        // Nothing was written under the truncated id either.
+        expect(await store.count({ sessionId: over.slice(0, MAX_ID) })).toBe(0);
+        expect((await store.listSessions()).sessions).toEqual([]);
+      });
+    },
+  );
 
-  it.skipIf(skip !== "")(title("a message of exactly 8 MiB encoded is stored; one byte more is refused and writes nothing"), async () => {
-    await withStore(name, async (store) => {
-      const h = store.history("big-message");
-      for (const unit of ["x", "€"] as const) {
-        await h.clear();
-        const atLimit = messageOfBytes(MAX_BYTES, unit);
-        await h.addMessages([atLimit]);
-        const [back] = await h.getMessages();
-        expect(back?.content === atLimit.content, `${unit}: content came back different`).toBe(true);
-        expect(await h.count()).toBe(1);
+  it.skipIf(skip !== "")(
+    title("a message of exactly 8 MiB encoded is stored; one byte more is refused and writes nothing"),
+    async () => {
+      await withStore(name, async (store) => {
+        const h = store.history("big-message");
+        for (const unit of ["x", "€"] as const) {
+          await h.clear();
+          const atLimit = messageOfBytes(MAX_BYTES, unit);
+          await h.addMessages([atLimit]);
+          const [back] = await h.getMessages();
+          expect(back?.content === atLimit.content, `${unit}: content came back different`).toBe(true);
+          expect(await h.count()).toBe(1);
 
-        const overLimit = messageOfBytes(MAX_BYTES + 1, unit);
-        const error = await h.addMessages([new HumanMessage("small"), overLimit]).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(MessageTooLargeError);
-        expect((error as MessageTooLargeError).bytes).toBe(MAX_BYTES + 1);
-        expect((error as MessageTooLargeError).limit).toBe(MAX_BYTES);
-        expect((error as Error).message).toContain(`message 1 of the batch is ${MAX_BYTES + 1} bytes encoded; the limit is ${MAX_BYTES}`);
-        expect(await h.count()).toBe(1);
-      }
-    });
-  });
+          const overLimit = messageOfBytes(MAX_BYTES + 1, unit);
+          const error = await h.addMessages([new HumanMessage("small"), overLimit]).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(MessageTooLargeError);
+          expect((error as MessageTooLargeError).bytes).toBe(MAX_BYTES + 1);
+          expect((error as MessageTooLargeError).limit).toBe(MAX_BYTES);
+          expect((error as Error).message).toContain(
+            `message 1 of the batch is ${MAX_BYTES + 1} bytes encoded; the limit is ${MAX_BYTES}`,
+          );
+          expect(await h.count()).toBe(1);
+        }
+      });
+    },
+  );
 });

@@ -19,7 +19,12 @@ export interface OutageOutcome {
  * `downMs` (the outage itself, not a readiness wait), brings it back, waits (bounded) until every
  * client has succeeded again on the same store, then reads everything back.
  */
-export async function runOutage(store: BaseChatHistoryStore, namespace: string, fault: Fault, downMs = 1_500): Promise<OutageOutcome> {
+export async function runOutage(
+  store: BaseChatHistoryStore,
+  namespace: string,
+  fault: Fault,
+  downMs = 1_500,
+): Promise<OutageOutcome> {
   const workload = new Workload(store, namespace);
   workload.start();
   try {
@@ -40,13 +45,17 @@ export async function runOutage(store: BaseChatHistoryStore, namespace: string, 
 /** The assertions every fault shares; `maxCallMs` is the documented bound on one call. */
 export function expectSurvived(label: string, { workload, durability }: OutageOutcome, maxCallMs: number): void {
   const summary = workload.summary();
-  console.info(`${label}: calls ${JSON.stringify(summary)}; appends ${JSON.stringify({ ...durability, problems: durability.problems.length })}`);
+  console.info(
+    `${label}: calls ${JSON.stringify(summary)}; appends ${JSON.stringify({ ...durability, problems: durability.problems.length })}`,
+  );
   const wrong = workload.calls
     .filter((c) => c.outcome === "wrong")
     .map((c) => `${c.op} in ${c.phase}: ${String((c.error as Error)?.stack ?? c.error)}`);
   expect(wrong, "every failure is a retryable StoreUnavailableError").toEqual([]);
   expect(summary.outage.unavailable, "the fault made calls fail").toBeGreaterThan(0);
-  const slow = workload.calls.filter((c) => c.ms >= maxCallMs).map((c) => `${c.op} in ${c.phase}: ${Math.round(c.ms)} ms`);
+  const slow = workload.calls
+    .filter((c) => c.ms >= maxCallMs)
+    .map((c) => `${c.op} in ${c.phase}: ${Math.round(c.ms)} ms`);
   expect(slow, `no call takes ${maxCallMs} ms or more`).toEqual([]);
   expect(durability.problems).toEqual([]);
   expect(durability.acknowledged).toBeGreaterThan(0);
@@ -58,5 +67,8 @@ export function uniqueName(prefix: string): string {
 
 /** True when CHAT_HISTORY_REQUIRE names this backend: then a missing server binary fails instead of skipping. */
 export function required(backend: string): boolean {
-  return (process.env.CHAT_HISTORY_REQUIRE ?? "").split(",").map((s) => s.trim()).includes(backend);
+  return (process.env.CHAT_HISTORY_REQUIRE ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes(backend);
 }

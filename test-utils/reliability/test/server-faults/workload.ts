@@ -48,7 +48,10 @@ export class Workload {
 
   start(): void {
     this.#running = true;
-    this.#loops = [...this.sessionIds.map((sessionId, w) => this.#writeLoop(w, sessionId)), this.#readLoop(this.writers)];
+    this.#loops = [
+      ...this.sessionIds.map((sessionId, w) => this.#writeLoop(w, sessionId)),
+      this.#readLoop(this.writers),
+    ];
   }
 
   async stop(): Promise<void> {
@@ -71,7 +74,11 @@ export class Workload {
 
   /** Waits until at least `n` calls that started in `phase` have finished (whatever their outcome). */
   async waitForCalls(phase: Phase, n: number, timeoutMs: number): Promise<void> {
-    await waitUntil(`${n} calls in phase ${phase}`, timeoutMs, () => this.calls.filter((c) => c.phase === phase).length >= n);
+    await waitUntil(
+      `${n} calls in phase ${phase}`,
+      timeoutMs,
+      () => this.calls.filter((c) => c.phase === phase).length >= n,
+    );
   }
 
   summary(): Record<Phase, Record<Outcome, number>> & { maxMs: number } {
@@ -119,7 +126,14 @@ export class Workload {
       return true;
     } catch (error) {
       const typed = error instanceof StoreUnavailableError && error.retryable === true;
-      this.calls.push({ op, actor, phase, ms: performance.now() - started, outcome: typed ? "unavailable" : "wrong", error });
+      this.calls.push({
+        op,
+        actor,
+        phase,
+        ms: performance.now() - started,
+        outcome: typed ? "unavailable" : "wrong",
+        error,
+      });
       return false;
     }
   }
@@ -159,9 +173,11 @@ export async function checkDurability(store: BaseChatHistoryStore, workload: Wor
     if (attempt.result) {
       report.acknowledged += 1;
       const { firstSeq, lastSeq } = attempt.result;
-      if (lastSeq - firstSeq + 1 !== attempt.payloads.length) report.problems.push(`${label}: acknowledged ${firstSeq}..${lastSeq}`);
+      if (lastSeq - firstSeq + 1 !== attempt.payloads.length)
+        report.problems.push(`${label}: acknowledged ${firstSeq}..${lastSeq}`);
       seqs.forEach((seq, i) => {
-        if (seq !== firstSeq + i) report.problems.push(`${label}: acknowledged at ${firstSeq + i}, found at ${seq ?? "nowhere"}`);
+        if (seq !== firstSeq + i)
+          report.problems.push(`${label}: acknowledged at ${firstSeq + i}, found at ${seq ?? "nowhere"}`);
       });
     } else if (seqs.every((s) => s === undefined)) {
       report.unacknowledgedAbsent += 1;
