@@ -10,7 +10,8 @@ const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 
 const byProject = new Map();
 for (const file of report.testResults ?? []) {
-  const project = (file.name.match(/\/(packages|test-utils|examples)\/([^/]+)\//) ?? [])[2] ?? "other";
+  const base = (file.name.match(/\/(packages|test-utils|examples)\/([^/]+)\//) ?? [])[2] ?? "other";
+  const project = base === "redis" && file.name.includes("/test/cluster/") ? "redis-cluster" : base;
   const counts = byProject.get(project) ?? { passed: 0, failed: 0, skipped: 0 };
   for (const test of file.assertionResults ?? []) {
     if (test.status === "passed") counts.passed++;
