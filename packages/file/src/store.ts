@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   type AppendOptions,
@@ -81,13 +81,18 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
       let meta = await this.#liveMeta(paths, key, now);
       // A new session, or an expired one starting over: drop any leftover records first, so
       // that the new metadata never makes them visible again.
+      const isNew = meta === undefined;
       if (!meta) {
         await removeFile(paths.records);
         meta = newMeta(key, now);
       }
-      meta = { ...meta, updatedAt: now };
-      if (options.ttlMs !== undefined) meta.expiresAt = now + options.ttlMs;
-      await writeMeta(paths.meta, meta, this.#fsync);
+      // The metadata file is rewritten only when it changes for more than the time of this write,
+      // which readers take from the records file itself (see withLastWrite).
+      if (isNew || options.ttlMs !== undefined) {
+        meta = { ...meta, updatedAt: now };
+        if (options.ttlMs !== undefined) meta.expiresAt = now + options.ttlMs;
+        await writeMeta(paths.meta, meta, this.#fsync);
+      }
       return appendBatch(paths.records, payloads, key.sessionId, {
         fsync: this.#fsync,
         maxMessages: options.maxMessages,
@@ -110,7 +115,7 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
   protected async doGetSession(key: SessionKey): Promise<SessionInfo | undefined> {
     const paths = sessionPaths(this.directory, key);
     const meta = await this.#liveMeta(paths, key);
-    return meta && this.#info(meta, paths);
+    return meta && this.#info(await withLastWrite(meta, paths), paths);
   }
 
   async #info(meta: SessionMeta, paths: SessionPaths): Promise<SessionInfo> {
@@ -148,7 +153,7 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
       const batch = names.slice(i, i + SCAN_BATCH).map(async (name) => {
         const paths = pathsFromMetaFile(dir, name);
         const meta = await readMeta(paths.meta);
-        if (meta) found.push({ meta, paths });
+        if (meta) found.push({ meta: await withLastWrite(meta, paths), paths });
       });
       await Promise.all(batch);
     }
@@ -215,6 +220,20 @@ async function readdirIfExists(dir: string): Promise<string[]> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
+/**
+ * The session's last write: the later of the metadata's `updatedAt` (creation, TTL change, clear) and
+ * the records file's modification time (every append), so an append need not rewrite the metadata.
+ */
+async function withLastWrite(meta: SessionMeta, paths: SessionPaths): Promise<SessionMeta> {
+  try {
+    const modified = Math.floor((await stat(paths.records)).mtimeMs);
+    return modified > meta.updatedAt ? { ...meta, updatedAt: modified } : meta;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return meta;
     throw error;
   }
 }
