@@ -5,8 +5,9 @@ const live = (now: string) => `(expires_at IS NULL OR expires_at > ${now})`;
 
 /**
  * The SQL of every operation, built once per store. Parameters only; names come from TableNames,
- * already validated and quoted. All statements are unnamed, so they work through PgBouncer in
- * transaction mode. `$1` is always the session digest (keys.ts) where a session is addressed.
+ * already validated and quoted. No text varies per call (optional parts such as a listing cursor are
+ * separate statements), so each text can be a named prepared statement (prepared.ts). `$1` is always
+ * the session digest (keys.ts) where a session is addressed.
  */
 export function buildStatements(t: TableNames) {
   return {

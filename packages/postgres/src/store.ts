@@ -18,6 +18,7 @@ import { mapPgError } from "./errors.js";
 import { ensureTables } from "./migrate.js";
 import { sessionDigest, userHash, userKey } from "./keys.js";
 import { type TableNames, tableNames } from "./names.js";
+import { type Statement, isStaleStatement, nameStatements } from "./prepared.js";
 import { buildStatements } from "./statements.js";
 
 export interface PostgresStoreOptions extends BaseStoreOptions {
@@ -33,6 +34,12 @@ export interface PostgresStoreOptions extends BaseStoreOptions {
   tableName?: string | undefined;
   /** Create the tables on first use (default true). Turn off when you run `postgresSchemaSql()` yourself. */
   autoMigrate?: boolean | undefined;
+  /**
+   * Named statements (default true): pg parses and plans each once per connection instead of on every
+   * call. Set false behind PgBouncer in transaction mode (unless it tracks prepared statements itself),
+   * where consecutive calls may reach different server connections.
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 type Row = Record<string, unknown>;
@@ -54,7 +61,7 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
   readonly tables: TableNames;
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
-  readonly #sql: ReturnType<typeof buildStatements>;
+  readonly #sql: Record<keyof ReturnType<typeof buildStatements>, Statement>;
   #ready: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
@@ -77,7 +84,7 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
       this.#ownsPool = true;
     }
     this.#autoMigrate = options.autoMigrate ?? true;
-    this.#sql = buildStatements(this.tables);
+    this.#sql = nameStatements(buildStatements(this.tables), options.preparedStatements ?? true);
   }
 
   /** Creates the tables (once per store; concurrent callers share the same attempt, a failed one is retried). */
@@ -90,10 +97,17 @@ export class PostgresChatHistoryStore extends BaseChatHistoryStore {
     return this.#ready;
   }
 
-  async #query(text: string, values: unknown[]): Promise<Row[]> {
+  async #query(statement: Statement, values: unknown[]): Promise<Row[]> {
     await this.ready();
     try {
-      return (await this.pool.query<Row>({ text, values })).rows;
+      return (await this.pool.query<Row>({ ...statement, values })).rows;
+    } catch (error) {
+      // A connection whose copy of the statement went stale (see isStaleStatement) has just been discarded
+      // by the pool; unnamed, the call works on any connection, so the caller never sees the error.
+      if (statement.name === undefined || !isStaleStatement(error)) throw mapPgError(error);
+    }
+    try {
+      return (await this.pool.query<Row>({ text: statement.text, values })).rows;
     } catch (error) {
       throw mapPgError(error);
     }
