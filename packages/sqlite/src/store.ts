@@ -16,8 +16,16 @@ import {
 } from "@chat-history/core";
 import { type ConnectionOptions, asStoreError, openDatabase, retryWhileBusy } from "./connection.js";
 import { fromUserKey, sortKey, toUserKey } from "./keys.js";
+import { selectedRange } from "./range.js";
 import { DEFAULT_TABLE_PREFIX, ensureSchema, tableNames } from "./schema.js";
-import { type RecordRow, type SessionRow, type StatementName, Statements } from "./statements.js";
+import {
+  INSERT_CHUNK,
+  type RecordTuple,
+  type SessionRow,
+  type SessionState,
+  type StatementName,
+  Statements,
+} from "./statements.js";
 
 export interface SqliteStoreOptions extends BaseStoreOptions, ConnectionOptions {
   /** A better-sqlite3 connection you own: the store never closes it and leaves its pragmas alone. */
@@ -42,6 +50,7 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
   readonly #clear: (key: SessionKey, now: number) => void;
   readonly #delete: (key: SessionKey, now: number) => boolean;
   readonly #prune: (now: number) => number;
+  readonly #read: (userKey: string, sessionId: string, query: ReadQuery, now: number) => StoredRecord[];
 
   constructor(options: SqliteStoreOptions) {
     super(options);
@@ -80,6 +89,10 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
     this.#clear = tx(this.#clearNow.bind(this));
     this.#delete = tx(this.#deleteNow.bind(this));
     this.#prune = tx(this.#pruneNow.bind(this));
+    // A read is two statements (the session row, then its messages); a deferred transaction makes
+    // them one snapshot, so the seqs derived from the first hold for the rows of the second even
+    // while other processes write. In WAL mode it takes no lock a writer waits on.
+    this.#read = this.database.transaction(this.#readNow.bind(this));
   }
 
   protected async doAppend(
@@ -91,20 +104,7 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
   }
 
   protected async doRead(key: SessionKey, query: ReadQuery): Promise<StoredRecord[]> {
-    const newestFirst =
-      query.last !== undefined ||
-      (query.before !== undefined && query.after === undefined && query.limit !== undefined);
-    const params = {
-      ...this.#params(key, Date.now()),
-      after: query.after ?? NO_CURSOR,
-      before: query.before ?? UNBOUNDED,
-      limit: query.last ?? query.limit ?? -1,
-    };
-    const rows = this.#run("read", () =>
-      this.#all<RecordRow>(newestFirst ? "readDescending" : "readAscending", params),
-    );
-    // Rows are already plain { seq, payload } objects: hand them on without copying.
-    return newestFirst ? rows.reverse() : rows;
+    return this.#run("read", () => this.#read(toUserKey(key.userId), key.sessionId, query, Date.now()));
   }
 
   protected async doCount(key: SessionKey): Promise<number> {
@@ -152,45 +152,109 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
     if (this.#owned) this.database.close();
   }
 
+  /**
+   * Every write keeps a session's records exactly the seqs `(last_seq - message_count, last_seq]`
+   * of its session row (no row: no records), which is what lets a read derive seqs instead of
+   * reading them:
+   * - a new (or restarted) session gets seqs 1..n and count n;
+   * - an append adds last_seq+1..last_seq+n and n to the count;
+   * - a cap deletes the prefix `seq <= last_seq - maxMessages` and sets the count to maxMessages;
+   * - clear() deletes every record and sets the count to 0, keeping last_seq;
+   * - deleteSession(), prune() and the restart of an expired session delete the records with the row.
+   * Each runs in one transaction, so no reader sees one without the other.
+   */
   #appendNow(key: SessionKey, payloads: readonly string[], options: AppendOptions, now: number): AppendResult {
-    const params = this.#params(key, now);
-    let row = this.#sql.get("anySession").get(params) as SessionRow | undefined;
-    if (row && row.expires_at !== null && row.expires_at <= now) {
+    const u = toUserKey(key.userId);
+    const s = key.sessionId;
+    let state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    if (state !== undefined && !isLive(state, now)) {
       // An expired session that prune() has not reached yet: start it over.
-      this.#sql.get("deleteMessages").run(params);
-      this.#sql.get("deleteSession").run(params);
-      row = undefined;
+      this.#sql.get("deleteMessages").run(u, s);
+      this.#sql.get("deleteSession").run(u, s);
+      state = undefined;
     }
-    const firstSeq = (row?.last_seq ?? 0) + 1;
-    const insert = this.#sql.get("insertMessage");
-    for (let i = 0; i < payloads.length; i++) insert.run({ ...params, seq: firstSeq + i, payload: payloads[i] });
+    const firstSeq = (state?.[0] ?? 0) + 1;
+    this.#insertMessages(u, s, firstSeq, payloads);
     const lastSeq = firstSeq + payloads.length - 1;
-    // Records always form the range (lastSeq - count, lastSeq], so a cap deletes a prefix.
-    let count = (row?.message_count ?? 0) + payloads.length;
+    let count = (state?.[1] ?? 0) + payloads.length;
     if (options.maxMessages !== undefined && count > options.maxMessages) {
-      this.#sql.get("deleteMessagesUpTo").run({ ...params, upTo: lastSeq - options.maxMessages });
+      this.#sql.get("deleteMessagesUpTo").run(u, s, lastSeq - options.maxMessages);
       count = options.maxMessages;
     }
-    const expiresAt = options.ttlMs !== undefined ? now + options.ttlMs : (row?.expires_at ?? null);
-    const values = { ...params, expiresAt, lastSeq, count };
-    if (row) this.#sql.get("updateSession").run(values);
-    else this.#sql.get("insertSession").run({ ...values, sortKey: sortKey(key.sessionId) });
+    const expiresAt = options.ttlMs !== undefined ? now + options.ttlMs : (state?.[2] ?? null);
+    if (state) this.#sql.get("updateSession").run(now, expiresAt, lastSeq, count, u, s);
+    else this.#sql.get("insertSession").run(u, s, sortKey(s), now, now, expiresAt, lastSeq, count);
     return { firstSeq, lastSeq };
   }
 
+  /** Whole chunks through one multi-row INSERT each, the rest one row at a time. */
+  #insertMessages(u: string, s: string, firstSeq: number, payloads: readonly string[]): void {
+    let i = 0;
+    if (payloads.length >= INSERT_CHUNK) {
+      const insertChunk = this.#sql.get("insertMessages");
+      const args: unknown[] = new Array(INSERT_CHUNK * 4);
+      for (let j = 0; j < INSERT_CHUNK; j++) {
+        args[4 * j] = u;
+        args[4 * j + 1] = s;
+      }
+      for (; i + INSERT_CHUNK <= payloads.length; i += INSERT_CHUNK) {
+        for (let j = 0; j < INSERT_CHUNK; j++) {
+          args[4 * j + 2] = firstSeq + i + j;
+          args[4 * j + 3] = payloads[i + j];
+        }
+        insertChunk.run(args);
+      }
+    }
+    const insert = this.#sql.get("insertMessage");
+    for (; i < payloads.length; i++) insert.run(u, s, firstSeq + i, payloads[i]);
+  }
+
+  /**
+   * Runs inside one read transaction (see the constructor). The session row gives liveness and the
+   * seqs the query selects; only the payloads are read, plucked, and each seq is `from + i`.
+   */
+  #readNow(u: string, s: string, query: ReadQuery, now: number): StoredRecord[] {
+    const state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    if (state === undefined || !isLive(state, now)) return [];
+    const [from, to] = selectedRange(state[0], state[1], query);
+    if (from > to) return [];
+    const payloads = this.#sql.get("readRange").all(u, s, from, to) as string[];
+    // Seqs are distinct integers, so to - from + 1 rows between from and to are exactly from..to.
+    // Fewer means the tables no longer match the session row (edited by hand): read the seqs then.
+    if (payloads.length !== to - from + 1) return this.#readWithSeqs(u, s, query);
+    const records: StoredRecord[] = new Array(payloads.length);
+    for (let i = 0; i < payloads.length; i++) records[i] = { seq: from + i, payload: payloads[i] as string };
+    return records;
+  }
+
+  /** The query on the messages table alone, seqs read from the rows; liveness is already checked. */
+  #readWithSeqs(u: string, s: string, query: ReadQuery): StoredRecord[] {
+    const newestFirst =
+      query.last !== undefined ||
+      (query.before !== undefined && query.after === undefined && query.limit !== undefined);
+    const rows = this.#sql
+      .get(newestFirst ? "readDescending" : "readAscending")
+      .all(u, s, query.after ?? NO_CURSOR, query.before ?? UNBOUNDED, query.last ?? query.limit ?? -1) as RecordTuple[];
+    if (newestFirst) rows.reverse();
+    return rows.map(([seq, payload]) => ({ seq, payload }));
+  }
+
   #clearNow(key: SessionKey, now: number): void {
-    const params = this.#params(key, now);
-    if (this.#sql.get("liveSession").get(params) === undefined) return;
-    this.#sql.get("deleteMessages").run(params);
-    this.#sql.get("clearSession").run(params);
+    const u = toUserKey(key.userId);
+    const s = key.sessionId;
+    const state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    if (state === undefined || !isLive(state, now)) return;
+    this.#sql.get("deleteMessages").run(u, s);
+    this.#sql.get("clearSession").run(now, u, s);
   }
 
   #deleteNow(key: SessionKey, now: number): boolean {
-    const params = this.#params(key, now);
-    const existed = this.#sql.get("liveSession").get(params) !== undefined;
-    this.#sql.get("deleteMessages").run(params);
-    this.#sql.get("deleteSession").run(params);
-    return existed;
+    const u = toUserKey(key.userId);
+    const s = key.sessionId;
+    const state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    this.#sql.get("deleteMessages").run(u, s);
+    this.#sql.get("deleteSession").run(u, s);
+    return state !== undefined && isLive(state, now);
   }
 
   #pruneNow(now: number): number {
@@ -213,6 +277,11 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
       throw asStoreError(error, `SQLite ${operation} failed`);
     }
   }
+}
+
+/** The same test as the SQL `expires_at IS NULL OR expires_at > now`. */
+function isLive(state: SessionState, now: number): boolean {
+  return state[2] === null || state[2] > now;
 }
 
 function toInfo(row: SessionRow): SessionInfo {

@@ -63,11 +63,18 @@ describe("stored layout", () => {
     const db = new Database(":memory:");
     new SqliteChatHistoryStore({ database: db });
     const sql = statementSql(tableNames("chat_history"));
-    const plan = (text: string, params: Record<string, unknown>) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(params) as { detail: string }[]).map((r) => r.detail).join("\n");
-    const read = { u: "", s: "s", now: 0, after: -1, before: 10, limit: 20 };
+    const plan = (text: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((r) => r.detail).join("\n");
+    expect(plan(sql.sessionState, "", "s")).toMatch(
+      /SEARCH .*chat_history_sessions USING PRIMARY KEY \(user_key=\? AND session_id=\?\)/,
+    );
+    const range = plan(sql.readRange, "", "s", 1, 20);
+    expect(range).toMatch(
+      /SEARCH .*chat_history_messages USING PRIMARY KEY \(user_key=\? AND session_id=\? AND seq>\? AND seq<\?\)/,
+    );
+    expect(range).not.toMatch(/SCAN|TEMP B-TREE/);
     for (const name of ["readDescending", "readAscending"] as const) {
-      const detail = plan(sql[name], read);
+      const detail = plan(sql[name], "", "s", -1, 10, 20);
       expect(detail).toMatch(
         /SEARCH .*chat_history_messages USING PRIMARY KEY \(user_key=\? AND session_id=\? AND seq>\? AND seq<\?\)/,
       );
