@@ -17,6 +17,11 @@ export function mapRedisError(error: unknown): unknown {
   return transient ? new StoreUnavailableError(`redis: ${error.message}`, error) : error;
 }
 
+/** The server (or a proxy in front of shards) refused a command whose keys are in different slots. */
+export function isCrossSlot(error: unknown): boolean {
+  return error instanceof Error && error.name === "ReplyError" && error.message.startsWith("CROSSSLOT");
+}
+
 /** Runs a call against Redis, mapping connection failures. */
 export async function guarded<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -35,16 +35,15 @@ export function userSessionsKey(prefix: string, userId: string | undefined): str
   return `${prefix}:{u:${tag(userId ?? null)}}:sessions`;
 }
 
+/** The keys of the session a sorted-set member stands for, without encoding its ids again. */
+export function memberKeys(prefix: string, member: string): Pick<SessionKeys, "msgs" | "seq" | "meta"> {
+  const base = `${prefix}:{${member}}`;
+  return { msgs: `${base}:msgs`, seq: `${base}:seq`, meta: `${base}:meta` };
+}
+
 export function sessionKeys(prefix: string, key: SessionKey): SessionKeys {
   const member = sessionMember(key);
-  const base = `${prefix}:{${member}}`;
-  return {
-    member,
-    msgs: `${base}:msgs`,
-    seq: `${base}:seq`,
-    meta: `${base}:meta`,
-    sessions: userSessionsKey(prefix, key.userId),
-  };
+  return { member, ...memberKeys(prefix, member), sessions: userSessionsKey(prefix, key.userId) };
 }
 
 /** The session a sorted-set member stands for; undefined for anything we did not write. */

@@ -6,7 +6,7 @@ import {
   encodeSessionCursor,
   isAfterCursor,
 } from "@chat-history/core";
-import { parseSessionMember, userSessionsKey } from "./keys.js";
+import { memberKeys, parseSessionMember, userSessionsKey } from "./keys.js";
 import type { ScriptedClient } from "./scripts.js";
 import { loadSessionInfo } from "./session-info.js";
 
@@ -73,7 +73,9 @@ export async function listUserSessions(
       .filter((c) => after === undefined || isAfterCursor(after, c.updatedAt, c.sessionId))
       .sort(newestFirst);
     const infos = await Promise.all(
-      ordered.map((c) => loadSessionInfo(client, prefix, { sessionId: c.sessionId, userId: c.userId })),
+      ordered.map((c) =>
+        loadSessionInfo(client, memberKeys(prefix, c.member), { sessionId: c.sessionId, userId: c.userId }),
+      ),
     );
     const staleBefore = Date.now() - STALE_MEMBER_GRACE_MS;
     await Promise.all(

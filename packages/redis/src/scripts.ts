@@ -1,45 +1,72 @@
 import type { Cluster, Redis } from "ioredis";
 
 /**
- * Lua scripts, run with EVALSHA through ioredis `defineCommand`. A script is atomic and one round
- * trip, and works on a cluster because every key it names shares the session's hash tag.
+ * Lua scripts, run with EVALSHA through ioredis `defineCommand` (EVAL the first time on a connection
+ * and again after NOSCRIPT, e.g. once the server restarted). A script is atomic and one round trip, and
+ * works on a cluster because every key it names there shares the session's hash tag.
  */
 
 /**
- * KEYS: msgs, seq, meta. ARGV: now, ttlMs (0 keeps the current expiry), maxMessages (0: no cap),
- * sessionId, userId ('' for none), then the payloads. Returns { firstSeq, lastSeq }.
- * Each list element is "<seq>\t<payload>": the list always holds one contiguous run of seqs.
+ * KEYS: msgs, seq, meta, and on a standalone server the user's sorted set (on a cluster it lives in
+ * another slot and gets its own ZADD). ARGV: now, ttlMs (0 keeps the current expiry), maxMessages
+ * (0: no cap), sessionId, userId ('' for none), the session's member in the sorted set, numberedFrom,
+ * then the n elements. Returns { firstSeq, lastSeq }.
+ *
+ * Each list element is "<seq>\t<payload>": the list always holds one contiguous run of seqs. Making
+ * those strings in Lua costs the server about 0.8 µs a message (a new string each), so a client that
+ * knows the session's next seq sends the elements numbered from it (numberedFrom > 0); they are
+ * pushed as they are when it is right, and renumbered here when another writer came first.
+ * numberedFrom 0: the elements are bare payloads, numbered here.
  */
 const APPEND = `
-local n = #ARGV - 5
+local n = #ARGV - 7
 local last = redis.call('INCRBY', KEYS[2], n)
 local first = last - n + 1
-local chunk = {}
-for i = 1, n do
-  chunk[#chunk + 1] = string.format('%d', first + i - 1) .. '\\t' .. ARGV[5 + i]
-  if #chunk == 1000 or i == n then
-    redis.call('RPUSH', KEYS[1], unpack(chunk))
-    chunk = {}
+local numbered = tonumber(ARGV[7])
+local length, created
+if numbered == first then
+  for from = 8, #ARGV, 1000 do
+    local to = math.min(from + 999, #ARGV)
+    length = redis.call('RPUSH', KEYS[1], unpack(ARGV, from, to))
+    if created == nil then created = length == to - from + 1 end
+  end
+else
+  local chunk = {}
+  for i = 1, n do
+    local payload = ARGV[7 + i]
+    if numbered > 0 then payload = string.sub(payload, string.find(payload, '\\t', 1, true) + 1) end
+    chunk[#chunk + 1] = string.format('%d', first + i - 1) .. '\\t' .. payload
+    if #chunk == 1000 or i == n then
+      length = redis.call('RPUSH', KEYS[1], unpack(chunk))
+      if created == nil then created = length == #chunk end
+      chunk = {}
+    end
   end
 end
 local cap = tonumber(ARGV[3])
-if cap > 0 then redis.call('LTRIM', KEYS[1], -cap, -1) end
-local now = tonumber(ARGV[1])
-local previous = tonumber(redis.call('HGET', KEYS[3], 'updatedAt') or '0')
-redis.call('HSETNX', KEYS[3], 'createdAt', ARGV[1])
-redis.call('HSET', KEYS[3], 'updatedAt', string.format('%d', math.max(now, previous)), 'sessionId', ARGV[4])
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], 'userId', ARGV[5]) end
+if cap > 0 and length > cap then redis.call('LTRIM', KEYS[1], -cap, -1) end
+local previous = redis.call('HGET', KEYS[3], 'updatedAt')
+if previous then
+  -- updatedAt never goes back, whatever the writers' clocks say
+  if tonumber(ARGV[1]) > tonumber(previous) then redis.call('HSET', KEYS[3], 'updatedAt', ARGV[1]) end
+elseif ARGV[5] ~= '' then
+  -- the session's first write (or first since it expired or was deleted): the ids never change after
+  redis.call('HSET', KEYS[3], 'createdAt', ARGV[1], 'updatedAt', ARGV[1], 'sessionId', ARGV[4], 'userId', ARGV[5])
+else
+  redis.call('HSET', KEYS[3], 'createdAt', ARGV[1], 'updatedAt', ARGV[1], 'sessionId', ARGV[4])
+end
 local ttl = tonumber(ARGV[2])
 if ttl > 0 then
   for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
-else
-  -- keys this write created (a list emptied by clear) take the session's remaining lifetime
+elseif previous and (created or last == n) then
+  -- a list or counter this write created (a list emptied by clear) takes the session's remaining lifetime
   local remaining = redis.call('PTTL', KEYS[3])
   if remaining > 0 then
     redis.call('PEXPIRE', KEYS[1], remaining)
     redis.call('PEXPIRE', KEYS[2], remaining)
   end
 end
+if KEYS[4] then redis.call('ZADD', KEYS[4], 'GT', ARGV[1], ARGV[6]) end
 return {first, last}
 `;
 
@@ -90,7 +117,8 @@ type Arg = string | number;
 
 /** The commands defineCommand adds; named so they cannot clash with a user's own. */
 export interface ScriptCommands {
-  chatHistoryAppend(msgs: string, seq: string, meta: string, ...args: Arg[]): Promise<[number, number]>;
+  /** 3 keys (msgs, seq, meta) or 4 (and the user's sorted set), then the ARGV of APPEND. */
+  chatHistoryAppend(numberOfKeys: 3 | 4, ...keysAndArgs: Arg[]): Promise<[number, number]>;
   chatHistoryReadRange(msgs: string, after: Arg, before: Arg, limit: Arg): Promise<string[]>;
   chatHistorySessionInfo(msgs: string, meta: string): Promise<[string, string, number, number] | null>;
   chatHistoryClear(msgs: string, meta: string, now: Arg): Promise<number>;
@@ -104,7 +132,8 @@ const prepared = new WeakSet<object>();
 /** Registers the scripts on a client once; calling it again for the same client does nothing. */
 export function withScripts(client: Redis | Cluster): ScriptedClient {
   if (!prepared.has(client)) {
-    client.defineCommand("chatHistoryAppend", { numberOfKeys: 3, lua: APPEND });
+    // No fixed numberOfKeys: the sorted set is a key of the script on a standalone server only.
+    client.defineCommand("chatHistoryAppend", { lua: APPEND });
     client.defineCommand("chatHistoryReadRange", { numberOfKeys: 1, lua: READ_RANGE });
     client.defineCommand("chatHistorySessionInfo", { numberOfKeys: 2, lua: SESSION_INFO });
     client.defineCommand("chatHistoryClear", { numberOfKeys: 2, lua: CLEAR });

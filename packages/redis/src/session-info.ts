@@ -1,14 +1,13 @@
 import type { SessionInfo, SessionKey } from "@chat-history/core";
-import { sessionKeys } from "./keys.js";
+import type { SessionKeys } from "./keys.js";
 import type { ScriptedClient } from "./scripts.js";
 
 /** A session's metadata, count and expiry in one atomic script; undefined when it does not exist (or expired). */
 export async function loadSessionInfo(
   client: ScriptedClient,
-  prefix: string,
+  keys: Pick<SessionKeys, "msgs" | "meta">,
   key: SessionKey,
 ): Promise<SessionInfo | undefined> {
-  const keys = sessionKeys(prefix, key);
   const reply = await client.chatHistorySessionInfo(keys.msgs, keys.meta);
   if (!reply) return undefined;
   const [createdAt, updatedAt, messageCount, pttl] = reply;

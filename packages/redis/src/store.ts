@@ -13,12 +13,13 @@ import {
   assertKeyPrefix,
 } from "@chat-history/core";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
-import { guarded } from "./errors.js";
-import { sessionKeys, userSetsPattern } from "./keys.js";
+import { guarded, isCrossSlot } from "./errors.js";
+import { memberKeys, userSetsPattern } from "./keys.js";
 import { STALE_MEMBER_GRACE_MS, listUserSessions } from "./list-sessions.js";
 import { parseElements } from "./records.js";
 import { scanKeys } from "./scan.js";
 import { type ScriptedClient, withScripts } from "./scripts.js";
+import { SessionCache } from "./session-cache.js";
 import { loadSessionInfo } from "./session-info.js";
 
 export interface RedisStoreOptions extends BaseStoreOptions {
@@ -41,6 +42,12 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
   readonly client: Redis | Cluster;
   readonly #redis: ScriptedClient;
   readonly #ownsClient: boolean;
+  readonly #sessions: SessionCache;
+  /**
+   * Whether the append script also updates the user's sorted set (one command instead of two). Not on
+   * a Cluster client, where the set is in another slot; turned off if the server refuses it (CROSSSLOT).
+   */
+  #listInScript: boolean;
 
   constructor(options: RedisStoreOptions) {
     super(options);
@@ -53,34 +60,57 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
     this.#ownsClient = options.client === undefined;
     this.client = options.client ?? openClient(options.url as string, options.redisOptions);
     this.#redis = withScripts(this.client);
+    this.#sessions = new SessionCache(prefix);
+    this.#listInScript = !this.client.isCluster;
   }
 
   protected doAppend(key: SessionKey, payloads: readonly string[], options: AppendOptions): Promise<AppendResult> {
-    const keys = sessionKeys(this.prefix, key);
+    const session = this.#sessions.get(key);
+    const { keys } = session;
     const now = Date.now();
+    // Numbered here when the store can tell the seqs, so the script need not build the strings.
+    const expected = session.nextSeq;
+    const from = session.predicted ? expected : 0;
+    const args: Array<string | number> = [
+      now,
+      options.ttlMs ?? 0,
+      options.maxMessages ?? 0,
+      key.sessionId,
+      key.userId ?? "",
+      keys.member,
+      from,
+    ];
+    if (from > 0) for (let i = 0; i < payloads.length; i++) args.push(`${from + i}\t${payloads[i]}`);
+    else args.push(...payloads);
     return guarded(async () => {
-      // Sent together: on one connection Redis runs them in this order; on a cluster the sorted set
-      // is on another slot, and listing tolerates a member whose session does not exist (yet).
-      const [[firstSeq, lastSeq]] = await Promise.all([
-        this.#redis.chatHistoryAppend(
-          keys.msgs,
-          keys.seq,
-          keys.meta,
-          now,
-          options.ttlMs ?? 0,
-          options.maxMessages ?? 0,
-          key.sessionId,
-          key.userId ?? "",
-          ...payloads,
-        ),
-        this.#redis.zadd(keys.sessions, "GT", now, keys.member),
-      ]);
-      return { firstSeq: Number(firstSeq), lastSeq: Number(lastSeq) };
+      let reply: [number, number] | undefined;
+      if (this.#listInScript) {
+        try {
+          reply = await this.#redis.chatHistoryAppend(4, keys.msgs, keys.seq, keys.meta, keys.sessions, ...args);
+        } catch (error) {
+          // A proxy that spreads keys over shards refuses keys of two slots before running anything,
+          // so nothing was written: from now on this store updates the sorted set on its own.
+          if (!isCrossSlot(error)) throw error;
+          this.#listInScript = false;
+        }
+      }
+      if (reply === undefined) {
+        // Sent together: on one connection Redis runs them in this order; on a cluster the sorted set
+        // is on another slot, and listing tolerates a member whose session does not exist (yet).
+        [reply] = await Promise.all([
+          this.#redis.chatHistoryAppend(3, keys.msgs, keys.seq, keys.meta, ...args),
+          this.#redis.zadd(keys.sessions, "GT", now, keys.member),
+        ]);
+      }
+      const result = { firstSeq: Number(reply[0]), lastSeq: Number(reply[1]) };
+      session.predicted = expected === 0 || result.firstSeq === expected;
+      session.nextSeq = result.lastSeq + 1;
+      return result;
     });
   }
 
   protected doRead(key: SessionKey, query: ReadQuery): Promise<StoredRecord[]> {
-    const { msgs } = sessionKeys(this.prefix, key);
+    const { msgs } = this.#sessions.get(key).keys;
     return guarded(async () => {
       let elements: string[];
       if (query.last !== undefined) elements = await this.#redis.lrange(msgs, -query.last, -1);
@@ -99,11 +129,11 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
   }
 
   protected doCount(key: SessionKey): Promise<number> {
-    return guarded(() => this.#redis.llen(sessionKeys(this.prefix, key).msgs));
+    return guarded(() => this.#redis.llen(this.#sessions.get(key).keys.msgs));
   }
 
   protected doGetSession(key: SessionKey): Promise<SessionInfo | undefined> {
-    return guarded(() => loadSessionInfo(this.#redis, this.prefix, key));
+    return guarded(() => loadSessionInfo(this.#redis, this.#sessions.get(key).keys, key));
   }
 
   protected doListSessions(
@@ -115,7 +145,7 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
   }
 
   protected doClear(key: SessionKey): Promise<void> {
-    const keys = sessionKeys(this.prefix, key);
+    const keys = this.#sessions.get(key).keys;
     const now = Date.now();
     return guarded(async () => {
       const existed = await this.#redis.chatHistoryClear(keys.msgs, keys.meta, now);
@@ -124,7 +154,10 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
   }
 
   protected doDeleteSession(key: SessionKey): Promise<boolean> {
-    const keys = sessionKeys(this.prefix, key);
+    const session = this.#sessions.get(key);
+    const { keys } = session;
+    // The counter goes with the session, so the seq guess is void: the next append sends bare payloads.
+    session.nextSeq = 0;
     return guarded(async () => {
       // Unlisted first: racing an append, the worst left behind is a stale member, never a hidden session.
       const [, removed] = await Promise.all([
@@ -144,7 +177,7 @@ export class RedisChatHistoryStore extends BaseChatHistoryStore {
         for (let i = 0; i + 1 < reply.length; i += 2) {
           const member = reply[i] as string;
           const score = reply[i + 1] as string;
-          const metaKey = `${this.prefix}:{${member}}:meta`;
+          const metaKey = memberKeys(this.prefix, member).meta;
           if ((await this.#redis.exists(metaKey)) === 0) {
             await this.#redis.chatHistoryUnlistIfUnchanged(setKey, member, score);
           }

@@ -1,11 +1,12 @@
 import { createServer } from "node:net";
 import { InvalidOptionError, StoreUnavailableError } from "@chat-history/core";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { RedisChatHistoryStore } from "../src/index.js";
 import { sessionKeys } from "../src/keys.js";
 import { dropPrefix, openRedis, unique } from "./helpers.js";
 import { listsTiesLikeTheReference, skipsAndDropsStaleMembers } from "./listing-run.js";
+import { numbersEveryElementWhoeverWritesFirst } from "./numbering-run.js";
 
 const { url, skip } = inject("redis");
 
@@ -88,6 +89,66 @@ describe.skipIf(skip)("redis: stored layout", () => {
       await dropPrefix(client, prefix);
     }
   });
+
+  it("lists the session in the same script as the append: one command, no separate ZADD", async () => {
+    const name = unique("one");
+    const own = new Redis(url, { connectionName: name, maxRetriesPerRequest: 2 });
+    const prefix = unique("one");
+    const store = new RedisChatHistoryStore({ client: own, prefix });
+    const key = { sessionId: "s", userId: "u" };
+    const keys = sessionKeys(prefix, key);
+    try {
+      for (let i = 0; i < 3; i++) await store.append(key, [`"m${i}"`, `"n${i}"`]);
+      // CLIENT LIST names the last command each connection ran; a separate ZADD would come after the script.
+      const line = String(await client.client("LIST"))
+        .split("\n")
+        .find((l) => l.includes(` name=${name} `));
+      expect(line).toMatch(/ cmd=eval(sha)? /);
+      const meta = await client.hgetall(keys.meta);
+      expect(Number(await client.zscore(keys.sessions, keys.member))).toBe(Number(meta.updatedAt));
+      expect((await store.listSessions({ userId: "u" })).sessions.map((s) => s.messageCount)).toEqual([6]);
+    } finally {
+      await store.close();
+      await dropPrefix(client, prefix);
+      await own.quit();
+    }
+  });
+
+  it("writes the session's ids with its first append, and again when it is created anew", async () => {
+    const prefix = unique("meta");
+    const store = new RedisChatHistoryStore({ client, prefix });
+    const key = { sessionId: "s", userId: "u" };
+    const plain = { sessionId: "p" };
+    const { meta } = sessionKeys(prefix, key);
+    try {
+      await store.append(key, ['"a"']);
+      const first = await client.hgetall(meta);
+      expect(Object.keys(first).sort()).toEqual(["createdAt", "sessionId", "updatedAt", "userId"]);
+      expect(first).toMatchObject({ sessionId: "s", userId: "u" });
+      await store.clear(key);
+      await store.append(key, ['"b"'], { ttlMs: 60_000, maxMessages: 5 });
+      const later = await client.hgetall(meta);
+      expect(later).toMatchObject({ createdAt: first.createdAt, sessionId: "s", userId: "u" });
+      expect(Number(later.updatedAt)).toBeGreaterThanOrEqual(Number(first.updatedAt));
+      // Gone (deleted here; expiry removes the same keys): the next append writes all of it again.
+      expect(await store.deleteSession(key)).toBe(true);
+      await store.append(key, ['"c"']);
+      const anew = await client.hgetall(meta);
+      expect(anew).toMatchObject({ sessionId: "s", userId: "u" });
+      expect(Number(anew.createdAt)).toBeGreaterThanOrEqual(Number(first.createdAt));
+      expect(await store.read(key)).toEqual([{ seq: 1, payload: '"c"' }]);
+      await store.append(plain, ['"a"']);
+      await store.append(plain, ['"b"']);
+      const plainMeta = await client.hgetall(sessionKeys(prefix, plain).meta);
+      expect(Object.keys(plainMeta).sort()).toEqual(["createdAt", "sessionId", "updatedAt"]);
+    } finally {
+      await store.close();
+      await dropPrefix(client, prefix);
+    }
+  });
+
+  it("numbers every element right whichever store wrote last", () =>
+    numbersEveryElementWhoeverWritesFirst(() => openRedis(url)));
 
   it("reads pages by index arithmetic on a capped list", async () => {
     const prefix = unique("pages");

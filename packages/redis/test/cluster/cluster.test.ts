@@ -1,9 +1,10 @@
-import type { Cluster } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { RedisChatHistoryStore } from "../../src/index.js";
 import { sessionKeys } from "../../src/keys.js";
 import { dropPrefix, openCluster, unique } from "../helpers.js";
 import { listsTiesLikeTheReference, skipsAndDropsStaleMembers } from "../listing-run.js";
+import { numbersEveryElementWhoeverWritesFirst } from "../numbering-run.js";
 
 const { url: urls, skip } = inject("redis-cluster");
 
@@ -56,6 +57,54 @@ describe.skipIf(skip)("redis-cluster: layout and listing", () => {
 
   it("skips sorted-set members whose session is gone and removes the old ones", () =>
     skipsAndDropsStaleMembers(cluster));
+
+  it("numbers every element right whichever store wrote last", () =>
+    numbersEveryElementWhoeverWritesFirst(() => openCluster(urls)));
+
+  it("falls back to a separate ZADD when a server refuses keys of two slots in one script", async () => {
+    // A plain (not Cluster) client on one node stands in for a proxy in front of shards: the node
+    // answers CROSSSLOT to the script that names the user's sorted set. Pick ids whose session and
+    // sorted set both live on one node, so that only the slot check can refuse.
+    const prefix = unique("crossslot");
+    const owners = await cluster.cluster("SLOTS");
+    const ownerOf = async (key: string) => {
+      const slot = (await cluster.cluster("KEYSLOT", key)) as number;
+      const range = owners.find(([from, to]) => slot >= from && slot <= to);
+      return { slot, port: range?.[2]?.[1] };
+    };
+    let chosen: { key: { sessionId: string; userId: string }; port: number } | undefined;
+    for (let i = 0; i < 200 && chosen === undefined; i++) {
+      const key = { sessionId: `s${i}`, userId: `u${i}` };
+      const keys = sessionKeys(prefix, key);
+      const [session, sessions] = await Promise.all([ownerOf(keys.msgs), ownerOf(keys.sessions)]);
+      if (session.port !== undefined && session.port === sessions.port && session.slot !== sessions.slot) {
+        chosen = { key, port: session.port };
+      }
+    }
+    if (chosen === undefined) throw new Error("no ids found whose session and sorted set share a node");
+    const { key, port } = chosen;
+    const node = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 2 });
+    const store = new RedisChatHistoryStore({ client: node, prefix });
+    const keys = sessionKeys(prefix, key);
+    try {
+      await store.append(key, ['"a"', '"b"']);
+      await store.append(key, ['"c"']);
+      expect(await store.read(key)).toEqual([
+        { seq: 1, payload: '"a"' },
+        { seq: 2, payload: '"b"' },
+        { seq: 3, payload: '"c"' },
+      ]);
+      const meta = await cluster.hgetall(keys.meta);
+      expect(Number(await cluster.zscore(keys.sessions, keys.member))).toBe(Number(meta.updatedAt));
+      expect((await store.listSessions({ userId: key.userId })).sessions.map((s) => s.sessionId)).toEqual([
+        key.sessionId,
+      ]);
+    } finally {
+      await store.close();
+      await node.quit();
+      await dropPrefix(cluster, prefix);
+    }
+  });
 
   it("leaves the Cluster client it was given open", async () => {
     const store = new RedisChatHistoryStore({ client: cluster, prefix: unique("own") });
