@@ -5,6 +5,7 @@ import { FileChatHistoryStore } from "@chat-history/file";
 import { lcStoredFrom, payloadsFrom } from "../messages.js";
 import { adapterTargets } from "./adapter.js";
 import type { BackendTargets, Batch, BenchConfig, SessionRef, Target } from "./target.js";
+import { LangChainPeer } from "./peer.js";
 
 /** Floor: one JSON-lines file per session, appendFile to write, a positioned read of the tail to read. */
 class FileFloor implements Target {
@@ -82,7 +83,7 @@ interface PeerSpace {
  * under a distinct URL), holding only that space's sessions: the best case for this store.
  * Seeding writes the file in the store's format; `init()` then loads it, untimed.
  */
-class FilePeer implements Target {
+class FilePeer extends LangChainPeer implements Target {
   readonly id = "file/peer";
   readonly backend = "file" as const;
   readonly kind = "peer" as const;
@@ -90,7 +91,9 @@ class FilePeer implements Target {
   readonly #spaces = new Map<string, PeerSpace>();
   #loads = 0;
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    super();
+  }
 
   file(space: string): string {
     return join(this.root, `${space}.json`);
@@ -108,7 +111,7 @@ class FilePeer implements Target {
     return found;
   }
 
-  async #history(session: SessionRef): Promise<FileSystemChatMessageHistory> {
+  protected override async history(session: SessionRef): Promise<FileSystemChatMessageHistory> {
     const space = await this.#space(session.space);
     let history = space.histories.get(session.id);
     if (!history) {
@@ -124,25 +127,7 @@ class FilePeer implements Target {
     const sessions: Record<string, { messages: unknown[] }> = {};
     for (const id of ids) sessions[id] = { messages: lcStoredFrom(0, count) };
     await writeFile(this.file(space), JSON.stringify({ "": sessions }));
-    for (const id of ids) await (await this.#history({ space, id })).getMessages();
-  }
-
-  async turn(session: SessionRef, _window: number | undefined, batch: Batch): Promise<void> {
-    const history = await this.#history(session);
-    await history.getMessages();
-    await history.addMessages(batch.messages);
-  }
-
-  async append(session: SessionRef, batch: Batch): Promise<void> {
-    await (await this.#history(session)).addMessages(batch.messages);
-  }
-
-  async readLast(session: SessionRef, n: number): Promise<number> {
-    return (await (await this.#history(session)).getMessages()).slice(-n).length;
-  }
-
-  async readAll(session: SessionRef): Promise<number> {
-    return (await (await this.#history(session)).getMessages()).length;
+    for (const id of ids) await (await this.history({ space, id })).getMessages();
   }
 
   /** Empties the old module instance's copy (it can never be unloaded) so its memory is freed. */

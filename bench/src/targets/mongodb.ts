@@ -4,6 +4,7 @@ import { MongoDBChatHistoryStore } from "@chat-history/mongodb";
 import { lcStoredFrom, payloadsFrom } from "../messages.js";
 import { adapterTargets } from "./adapter.js";
 import { type BackendTargets, type Batch, type BenchConfig, type SessionRef, type Target, inChunks } from "./target.js";
+import { LangChainPeer } from "./peer.js";
 
 interface FloorDoc {
   s: string;
@@ -90,7 +91,7 @@ class MongoFloor implements Target {
  * so a session cannot outgrow MongoDB's 16 MiB document limit (about 30,000 of these messages).
  * Seeded by inserting that document.
  */
-class MongoPeer implements Target {
+class MongoPeer extends LangChainPeer implements Target {
   readonly id = "mongodb/peer";
   readonly backend = "mongodb" as const;
   readonly kind = "peer" as const;
@@ -98,13 +99,15 @@ class MongoPeer implements Target {
   readonly maxSession = 30_000;
   readonly #histories = new Map<string, MongoDBChatMessageHistory>();
 
-  constructor(readonly collection: Collection) {}
+  constructor(readonly collection: Collection) {
+    super();
+  }
 
   #id(session: SessionRef): string {
     return `${session.space}:${session.id}`;
   }
 
-  #history(session: SessionRef): MongoDBChatMessageHistory {
+  protected override history(session: SessionRef): MongoDBChatMessageHistory {
     const id = this.#id(session);
     let history = this.#histories.get(id);
     if (!history) {
@@ -121,24 +124,6 @@ class MongoPeer implements Target {
       await this.collection.deleteMany({ sessionId });
       await this.collection.insertOne({ sessionId, messages: lcStoredFrom(0, count) });
     }
-  }
-
-  async turn(session: SessionRef, _window: number | undefined, batch: Batch): Promise<void> {
-    const history = this.#history(session);
-    await history.getMessages();
-    await history.addMessages(batch.messages);
-  }
-
-  async append(session: SessionRef, batch: Batch): Promise<void> {
-    await this.#history(session).addMessages(batch.messages);
-  }
-
-  async readLast(session: SessionRef, n: number): Promise<number> {
-    return (await this.#history(session).getMessages()).slice(-n).length;
-  }
-
-  async readAll(session: SessionRef): Promise<number> {
-    return (await this.#history(session).getMessages()).length;
   }
 
   async dropSpace(space: string): Promise<void> {

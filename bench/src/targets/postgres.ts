@@ -4,6 +4,7 @@ import { PostgresChatHistoryStore } from "@chat-history/postgres";
 import { lcStoredFrom, payloadsFrom } from "../messages.js";
 import { adapterTargets } from "./adapter.js";
 import { type BackendTargets, type Batch, type BenchConfig, type SessionRef, type Target, inChunks } from "./target.js";
+import { LangChainPeer } from "./peer.js";
 
 /** Floor: a table keyed (session_id, seq); one INSERT of the batch (seq computed in it), one indexed last-N SELECT. */
 class PostgresFloor implements Target {
@@ -76,7 +77,7 @@ class PostgresFloor implements Target {
  * session in the table is scanned on each read; each space gets its own table so that a session's
  * figures are its own (the best case for this store). Seeded by INSERTs in its format.
  */
-class PostgresPeer implements Target {
+class PostgresPeer extends LangChainPeer implements Target {
   readonly id = "postgres/peer";
   readonly backend = "postgres" as const;
   readonly kind = "peer" as const;
@@ -87,13 +88,15 @@ class PostgresPeer implements Target {
   constructor(
     readonly pool: pg.Pool,
     readonly prefix: string,
-  ) {}
+  ) {
+    super();
+  }
 
   table(space: string): string {
     return `${this.prefix}_lc_${space}`;
   }
 
-  #history(session: SessionRef): PostgresChatMessageHistory {
+  protected override history(session: SessionRef): PostgresChatMessageHistory {
     const name = `${session.space}\u0001${session.id}`;
     let history = this.#histories.get(name);
     if (!history) {
@@ -125,24 +128,6 @@ class PostgresPeer implements Target {
       });
     }
     await this.pool.query(`ANALYZE ${table}`);
-  }
-
-  async turn(session: SessionRef, _window: number | undefined, batch: Batch): Promise<void> {
-    const history = this.#history(session);
-    await history.getMessages();
-    await history.addMessages(batch.messages);
-  }
-
-  async append(session: SessionRef, batch: Batch): Promise<void> {
-    await this.#history(session).addMessages(batch.messages);
-  }
-
-  async readLast(session: SessionRef, n: number): Promise<number> {
-    return (await this.#history(session).getMessages()).slice(-n).length;
-  }
-
-  async readAll(session: SessionRef): Promise<number> {
-    return (await this.#history(session).getMessages()).length;
   }
 
   async dropSpace(space: string): Promise<void> {

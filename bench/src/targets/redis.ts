@@ -5,6 +5,7 @@ import { RedisChatHistoryStore } from "@chat-history/redis";
 import { lcStoredFrom, payloadsFrom } from "../messages.js";
 import { adapterTargets } from "./adapter.js";
 import { type BackendTargets, type Batch, type BenchConfig, type SessionRef, type Target, inChunks } from "./target.js";
+import { LangChainPeer } from "./peer.js";
 
 /** Floor: RPUSH the batch, LRANGE -n -1. */
 class RedisFloor implements Target {
@@ -62,7 +63,7 @@ interface LangchainRedisLike {
 }
 
 /** Peers: the two LangChain Redis stores. Seeded by LPUSH in their format (one JSON stored message per element). */
-class RedisPeer implements Target {
+class RedisPeer extends LangChainPeer implements Target {
   readonly backend = "redis" as const;
   readonly kind = "peer" as const;
   readonly #histories = new Map<string, LangchainRedisLike>();
@@ -73,13 +74,15 @@ class RedisPeer implements Target {
     readonly seeder: Redis,
     readonly keyPrefix: string,
     readonly create: (sessionId: string) => LangchainRedisLike,
-  ) {}
+  ) {
+    super();
+  }
 
   #key(session: SessionRef): string {
     return `${this.keyPrefix}:${session.space}:${session.id}`;
   }
 
-  #history(session: SessionRef): LangchainRedisLike {
+  protected override history(session: SessionRef): LangchainRedisLike {
     const key = this.#key(session);
     let history = this.#histories.get(key);
     if (!history) {
@@ -97,26 +100,8 @@ class RedisPeer implements Target {
         await this.seeder.lpush(key, ...lcStoredFrom(start, n).map((m) => JSON.stringify(m)));
       });
       // Connects a lazily connecting client now rather than inside a timed call.
-      await this.#history({ space, id }).getMessages();
+      await this.history({ space, id }).getMessages();
     }
-  }
-
-  async turn(session: SessionRef, _window: number | undefined, batch: Batch): Promise<void> {
-    const history = this.#history(session);
-    await history.getMessages();
-    await history.addMessages(batch.messages);
-  }
-
-  async append(session: SessionRef, batch: Batch): Promise<void> {
-    await this.#history(session).addMessages(batch.messages);
-  }
-
-  async readLast(session: SessionRef, n: number): Promise<number> {
-    return (await this.#history(session).getMessages()).slice(-n).length;
-  }
-
-  async readAll(session: SessionRef): Promise<number> {
-    return (await this.#history(session).getMessages()).length;
   }
 
   async dropSpace(space: string): Promise<void> {
