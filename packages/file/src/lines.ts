@@ -1,4 +1,4 @@
-import type { FileHandle } from "node:fs/promises";
+import { readAt } from "./fd-io.js";
 
 /**
  * One record per line: `{"s":<seq>,"p":<payload as a JSON string>}`. Every line of a batch but
@@ -22,6 +22,52 @@ export function encodeBatch(firstSeq: number, payloads: readonly string[]): Buff
 
 /** Parses one line; undefined when it is not a record this store wrote. */
 export function parseLine(text: string): RecordLine | undefined {
+  return parseAsWritten(text) ?? parseAnyShape(text);
+}
+
+const HEAD = '{"s":';
+const MORE_THEN_PAYLOAD = ',"m":1,"p":';
+const PAYLOAD = ',"p":';
+
+/**
+ * The shape `encodeBatch` writes, without building an object per line: the seq is read off the
+ * prefix and only the payload's string literal goes through JSON.parse, which also proves that it
+ * is one whole string running up to the closing brace. A line this accepts is valid JSON that
+ * `parseAnyShape` reads to the same record; anything else (a leading zero, a 16-digit seq, other
+ * key orders or spacing) is left to `parseAnyShape`, so both accept exactly the same lines.
+ */
+function parseAsWritten(text: string): RecordLine | undefined {
+  if (!text.startsWith(HEAD) || text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
+  const digitsStart = HEAD.length;
+  let i = digitsStart;
+  while (isDigit(text.charCodeAt(i))) i++;
+  // 1 to 15 digits without a leading zero: a positive safe integer, as JSON writes it.
+  if (i === digitsStart || i - digitsStart > 15 || text.charCodeAt(digitsStart) === 0x30) return undefined;
+  const seq = Number(text.slice(digitsStart, i));
+  let more = false;
+  if (text.startsWith(MORE_THEN_PAYLOAD, i)) {
+    more = true;
+    i += MORE_THEN_PAYLOAD.length;
+  } else if (text.startsWith(PAYLOAD, i)) {
+    i += PAYLOAD.length;
+  } else {
+    return undefined;
+  }
+  if (text.charCodeAt(i) !== 0x22) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text.slice(i, -1));
+  } catch {
+    return undefined;
+  }
+  return typeof payload === "string" ? { seq, payload, more } : undefined;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39; // NaN past the end of the string is not
+}
+
+function parseAnyShape(text: string): RecordLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -37,10 +83,9 @@ export function parseLine(text: string): RecordLine | undefined {
 const HEAD_BYTES = 40;
 
 /** Sequence number of the first line, read from the first bytes only (`s` is always written first). */
-export async function readFirstSeq(fh: FileHandle): Promise<number | undefined> {
-  const buf = Buffer.alloc(HEAD_BYTES);
-  const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-  const match = /^\{"s":(\d+)[,}]/.exec(buf.toString("latin1", 0, bytesRead));
+export async function readFirstSeq(fd: number): Promise<number | undefined> {
+  const buf = await readAt(fd, HEAD_BYTES, 0);
+  const match = /^\{"s":(\d+)[,}]/.exec(buf.toString("latin1"));
   return match ? Number(match[1]) : undefined;
 }
 
@@ -50,42 +95,49 @@ export interface RawLine {
   end: number;
 }
 
-/** The first read from the end is small (a window of recent messages fits); later ones grow. */
-const FIRST_CHUNK = 16 * 1024;
+/**
+ * First read from the end when only the last record is wanted (an append's last seq, a count):
+ * a record is about half a kilobyte, so one 4 KiB read almost always holds it.
+ */
+export const LAST_RECORD_CHUNK = 4 * 1024;
+/** First read for other queries; a `last: n` query sizes its own (see `firstChunkFor`). */
+export const DEFAULT_FIRST_CHUNK = 16 * 1024;
 const MAX_CHUNK = 1024 * 1024;
 
 /**
- * Complete lines from the end of the file backwards, reading chunks at positions so that a
- * last-N read costs what the N lines weigh, not the file. Bytes after the last newline (a
- * torn write) are never yielded.
+ * Calls `visit` with the complete lines from the end of the file backwards until it returns false,
+ * reading chunks at positions (the first `firstChunk` bytes, then doubling), so that a last-N read
+ * costs what the N lines weigh, not the file. Bytes after the last newline (a torn write) are never
+ * visited. `visit` runs synchronously between reads, so a chunk costs one read and no per-line await.
  */
-export async function* linesBackward(fh: FileHandle, size: number): AsyncGenerator<RawLine> {
+export async function eachLineBackward(
+  fd: number,
+  size: number,
+  firstChunk: number,
+  visit: (line: RawLine) => boolean,
+): Promise<void> {
   let pos = size;
   let carry: Buffer[] = [];
   /** Offset of the newline that ends the line being assembled; -1 while still in the torn tail. */
   let newlineAt = -1;
-  let chunk = FIRST_CHUNK;
+  let chunk = firstChunk;
   while (pos > 0) {
     const len = Math.min(chunk, pos);
     chunk = Math.min(chunk * 2, MAX_CHUNK);
     pos -= len;
-    // Zero-filled: if the file shrank under us, the missing bytes read as zeros, never as newlines.
-    const buf = Buffer.alloc(len);
-    await fh.read(buf, 0, len, pos);
+    const buf = await readAt(fd, len, pos);
     let end = len;
     while (end > 0) {
       const i = buf.lastIndexOf(10, end - 1);
       if (i < 0) break;
-      if (newlineAt >= 0) {
-        yield { text: joinText(buf.subarray(i + 1, end), carry), end: newlineAt + 1 };
-      }
+      if (newlineAt >= 0 && !visit({ text: joinText(buf.subarray(i + 1, end), carry), end: newlineAt + 1 })) return;
       carry = [];
       newlineAt = pos + i;
       end = i;
     }
     if (newlineAt >= 0 && end > 0) carry.unshift(buf.subarray(0, end));
   }
-  if (newlineAt >= 0) yield { text: joinText(Buffer.alloc(0), carry), end: newlineAt + 1 };
+  if (newlineAt >= 0) visit({ text: joinText(Buffer.alloc(0), carry), end: newlineAt + 1 });
 }
 
 function joinText(head: Buffer, rest: Buffer[]): string {

@@ -1,5 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import {
   type AppendOptions,
   type AppendResult,
@@ -19,7 +20,7 @@ import {
 } from "@chat-history/core";
 import { removeFile } from "./file-ops.js";
 import { type LockTiming, SessionQueue, withFileLock } from "./lock.js";
-import { type SessionMeta, belongsTo, isExpired, newMeta, readMeta, writeMeta } from "./meta.js";
+import { type SessionMeta, belongsTo, isExpired, newMeta, readMeta, readMetaPooled, writeMeta } from "./meta.js";
 import { META_SUFFIX, type SessionPaths, pathsFromMetaFile, sessionPaths, userDir } from "./names.js";
 import { appendBatch, countRecords, queryRecords } from "./records-file.js";
 
@@ -34,7 +35,10 @@ export interface FileChatHistoryStoreOptions extends BaseStoreOptions {
   lockStaleMs?: number | undefined;
 }
 
-/** Reads this many metadata files at a time when listing, to stay well under open-file limits. */
+/**
+ * Reads this many metadata files at a time when listing, to stay well under open-file limits, and
+ * counts the messages of as many sessions between two yields to the event loop.
+ */
 const SCAN_BATCH = 64;
 
 /**
@@ -140,7 +144,16 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
       .filter(({ meta }) => meta.userId === userId && !isExpired(meta, now))
       .filter(({ meta }) => after === undefined || isAfterCursor(after, meta.updatedAt, meta.sessionId))
       .sort((a, b) => b.meta.updatedAt - a.meta.updatedAt || compareDesc(a.meta.sessionId, b.meta.sessionId));
-    const page = await Promise.all(matching.slice(0, limit).map(({ meta, paths }) => this.#info(meta, paths)));
+    const page: SessionInfo[] = [];
+    // Counting reads each records file's tail with small synchronous calls (fd-io.ts): a page may
+    // hold thousands of sessions, so they are counted a group at a time with the event loop free
+    // in between, and never with more than one records file open.
+    for (let i = 0; i < limit && i < matching.length; i += SCAN_BATCH) {
+      if (i > 0) await yieldToEventLoop();
+      for (const { meta, paths } of matching.slice(i, Math.min(i + SCAN_BATCH, limit))) {
+        page.push(await this.#info(meta, paths));
+      }
+    }
     const last = page[page.length - 1];
     return { sessions: page, nextCursor: matching.length > limit && last ? encodeSessionCursor(last) : undefined };
   }
@@ -152,7 +165,7 @@ export class FileChatHistoryStore extends BaseChatHistoryStore {
     for (let i = 0; i < names.length; i += SCAN_BATCH) {
       const batch = names.slice(i, i + SCAN_BATCH).map(async (name) => {
         const paths = pathsFromMetaFile(dir, name);
-        const meta = await readMeta(paths.meta);
+        const meta = await readMetaPooled(paths.meta);
         if (meta) found.push({ meta: await withLastWrite(meta, paths), paths });
       });
       await Promise.all(batch);
