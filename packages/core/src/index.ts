@@ -24,6 +24,6 @@ export {
 export * from "./errors.js";
 export { LIMITS } from "./limits.js";
 export { MemoryChatHistoryStore } from "./memory-store.js";
-export { selectRecords } from "./select-records.js";
+export { selectRecords, selectSeqRange } from "./select-records.js";
 export { type SessionCursor, decodeSessionCursor, encodeSessionCursor, isAfterCursor } from "./session-cursor.js";
 export { assertIdentifier, assertKeyPrefix, assertSessionId, assertUserId, assertPositiveInt } from "./validate.js";

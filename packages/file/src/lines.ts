@@ -67,7 +67,8 @@ function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39; // NaN past the end of the string is not
 }
 
-function parseAnyShape(text: string): RecordLine | undefined {
+/** Any JSON line with a positive safe-integer `s` and a string `p`: the plain rule `parseAsWritten` must agree with. */
+export function parseAnyShape(text: string): RecordLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);

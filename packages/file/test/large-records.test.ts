@@ -1,21 +1,9 @@
 import { appendFile, readFile } from "node:fs/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SMALL_IO } from "../src/fd-io.js";
-import { FileChatHistoryStore } from "../src/index.js";
 import { LAST_RECORD_CHUNK } from "../src/lines.js";
 import { sessionPaths } from "../src/names.js";
-import { rawLineCount, tempDirectory } from "./helpers.js";
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function freshStore(label: string) {
-  const { dir, remove } = await tempDirectory(label);
-  cleanups.push(remove);
-  return { dir, store: new FileChatHistoryStore({ directory: dir }) };
-}
+import { freshStore, rawLineCount } from "./helpers.js";
 
 /** A payload of about `bytes` bytes once written, with characters JSON escapes. */
 const payload = (n: number, bytes: number) =>

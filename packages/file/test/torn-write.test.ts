@@ -1,20 +1,8 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { CorruptRecordError } from "@chat-history/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { FileChatHistoryStore } from "../src/index.js";
+import { describe, expect, it } from "vitest";
 import { sessionPaths } from "../src/names.js";
-import { tempDirectory } from "./helpers.js";
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function freshStore(label: string) {
-  const { dir, remove } = await tempDirectory(label);
-  cleanups.push(remove);
-  return { dir, store: new FileChatHistoryStore({ directory: dir }) };
-}
+import { freshStore } from "./helpers.js";
 
 const payload = (n: number) => JSON.stringify({ v: 1, type: "human", content: `message ${n}` });
 

@@ -57,6 +57,18 @@ suite("postgres: prepared statements", () => {
       statement: string;
     }[];
 
+  /** Runs `body` on a one-connection pool with a table prefix of its own; drops the tables and ends the pool after. */
+  async function onOneConnection(label: string, body: (pool: pg.Pool, prefix: string) => Promise<void>): Promise<void> {
+    const prefix = uniquePrefix(label);
+    const pool = singleConnectionPool();
+    try {
+      await body(pool, prefix);
+    } finally {
+      await dropTables(pool, prefix);
+      await pool.end();
+    }
+  }
+
   /** Calls every operation once, so every statement of the store is sent. */
   async function everyOperation(store: PostgresChatHistoryStore): Promise<void> {
     const key = { sessionId: "s", userId: "u" };
@@ -81,9 +93,7 @@ suite("postgres: prepared statements", () => {
   }
 
   it("prepares each statement once on the connection by default, under its name", async () => {
-    const prefix = uniquePrefix("named");
-    const pool = singleConnectionPool();
-    try {
+    await onOneConnection("named", async (pool, prefix) => {
       const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
       const pid = await backendPid(pool);
       await everyOperation(store);
@@ -92,16 +102,11 @@ suite("postgres: prepared statements", () => {
       expect(rows.map((r) => r.name)).toEqual(Object.values(namesFor(prefix)).sort());
       for (const row of rows) expect(row.statement).toContain(`"${prefix}_`);
       await store.close();
-    } finally {
-      await dropTables(pool, prefix);
-      await pool.end();
-    }
+    });
   });
 
   it("prepares nothing with preparedStatements: false", async () => {
-    const prefix = uniquePrefix("unnamed");
-    const pool = singleConnectionPool();
-    try {
+    await onOneConnection("unnamed", async (pool, prefix) => {
       const store = new PostgresChatHistoryStore({
         pool,
         schema: TEST_SCHEMA,
@@ -114,10 +119,7 @@ suite("postgres: prepared statements", () => {
       expect(await backendPid(pool)).toBe(pid);
       expect(await prepared(pool)).toEqual([]);
       await store.close();
-    } finally {
-      await dropTables(pool, prefix);
-      await pool.end();
-    }
+    });
   });
 
   it("keeps stores with different table prefixes apart on one shared connection", async () => {
@@ -165,9 +167,7 @@ suite("postgres: prepared statements", () => {
   });
 
   it("keeps working when the tables are dropped and recreated, or altered so a result column changes type", async () => {
-    const prefix = uniquePrefix("ddl");
-    const pool = singleConnectionPool();
-    try {
+    await onOneConnection("ddl", async (pool, prefix) => {
       const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
       const key = { sessionId: "s" };
       await store.append(key, ['"a"']);
@@ -192,16 +192,11 @@ suite("postgres: prepared statements", () => {
         { seq: 2, payload: '"c"' },
       ]);
       await store.close();
-    } finally {
-      await dropTables(pool, prefix);
-      await pool.end();
-    }
+    });
   });
 
   it("keeps working after someone deallocates the connection's prepared statements (DISCARD ALL)", async () => {
-    const prefix = uniquePrefix("discard");
-    const pool = singleConnectionPool();
-    try {
+    await onOneConnection("discard", async (pool, prefix) => {
       const store = new PostgresChatHistoryStore({ pool, schema: TEST_SCHEMA, tableName: prefix });
       const key = { sessionId: "s" };
       await store.append(key, ['"a"']);
@@ -214,9 +209,6 @@ suite("postgres: prepared statements", () => {
       await store.append(key, ['"b"']);
       expect(await store.count(key)).toBe(2);
       await store.close();
-    } finally {
-      await dropTables(pool, prefix);
-      await pool.end();
-    }
+    });
   });
 });

@@ -13,10 +13,10 @@ import {
   type StoredRecord,
   decodeSessionCursor,
   encodeSessionCursor,
+  selectSeqRange,
 } from "@chat-history/core";
 import { type ConnectionOptions, asStoreError, openDatabase, retryWhileBusy } from "./connection.js";
 import { fromUserKey, sortKey, toUserKey } from "./keys.js";
-import { selectedRange } from "./range.js";
 import { DEFAULT_TABLE_PREFIX, ensureSchema, tableNames } from "./schema.js";
 import {
   INSERT_CHUNK,
@@ -152,6 +152,11 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
     if (this.#owned) this.database.close();
   }
 
+  /** What an append, read, clear or delete needs of the session row: [last_seq, message_count, expires_at]. */
+  #sessionState(u: string, s: string): SessionState | undefined {
+    return this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+  }
+
   /**
    * Every write keeps a session's records exactly the seqs `(last_seq - message_count, last_seq]`
    * of its session row (no row: no records), which is what lets a read derive seqs instead of
@@ -166,7 +171,7 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
   #appendNow(key: SessionKey, payloads: readonly string[], options: AppendOptions, now: number): AppendResult {
     const u = toUserKey(key.userId);
     const s = key.sessionId;
-    let state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    let state = this.#sessionState(u, s);
     if (state !== undefined && !isLive(state, now)) {
       // An expired session that prune() has not reached yet: start it over.
       this.#sql.get("deleteMessages").run(u, s);
@@ -214,9 +219,9 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
    * seqs the query selects; only the payloads are read, plucked, and each seq is `from + i`.
    */
   #readNow(u: string, s: string, query: ReadQuery, now: number): StoredRecord[] {
-    const state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    const state = this.#sessionState(u, s);
     if (state === undefined || !isLive(state, now)) return [];
-    const [from, to] = selectedRange(state[0], state[1], query);
+    const [from, to] = selectSeqRange(state[0], state[1], query);
     if (from > to) return [];
     const payloads = this.#sql.get("readRange").all(u, s, from, to) as string[];
     // Seqs are distinct integers, so to - from + 1 rows between from and to are exactly from..to.
@@ -242,7 +247,7 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
   #clearNow(key: SessionKey, now: number): void {
     const u = toUserKey(key.userId);
     const s = key.sessionId;
-    const state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    const state = this.#sessionState(u, s);
     if (state === undefined || !isLive(state, now)) return;
     this.#sql.get("deleteMessages").run(u, s);
     this.#sql.get("clearSession").run(now, u, s);
@@ -251,7 +256,7 @@ export class SqliteChatHistoryStore extends BaseChatHistoryStore {
   #deleteNow(key: SessionKey, now: number): boolean {
     const u = toUserKey(key.userId);
     const s = key.sessionId;
-    const state = this.#sql.get("sessionState").get(u, s) as SessionState | undefined;
+    const state = this.#sessionState(u, s);
     this.#sql.get("deleteMessages").run(u, s);
     this.#sql.get("deleteSession").run(u, s);
     return state !== undefined && isLive(state, now);

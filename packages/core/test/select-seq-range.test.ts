@@ -1,7 +1,7 @@
-import { type ReadQuery, type StoredRecord, selectRecords } from "@chat-history/core";
+import type { ReadQuery, StoredRecord } from "../src/contract.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { selectedRange } from "../src/range.js";
+import { selectRecords, selectSeqRange } from "../src/select-records.js";
 
 /** The seqs a range names, the way the store turns it into records. */
 function seqsOf([from, to]: [number, number]): number[] {
@@ -10,19 +10,19 @@ function seqsOf([from, to]: [number, number]): number[] {
   return seqs;
 }
 
-describe("selectedRange", () => {
+describe("selectSeqRange", () => {
   it("applies each query form to the records (lastSeq - count, lastSeq]", () => {
     // Records 4..9: a session at lastSeq 9 holding 6 (3 were capped or cleared away).
-    expect(seqsOf(selectedRange(9, 6, {}))).toEqual([4, 5, 6, 7, 8, 9]);
-    expect(seqsOf(selectedRange(9, 6, { last: 2 }))).toEqual([8, 9]);
-    expect(seqsOf(selectedRange(9, 6, { last: 100 }))).toEqual([4, 5, 6, 7, 8, 9]);
-    expect(seqsOf(selectedRange(9, 6, { before: 8, limit: 2 }))).toEqual([6, 7]);
-    expect(seqsOf(selectedRange(9, 6, { after: 4, limit: 2 }))).toEqual([5, 6]);
-    expect(seqsOf(selectedRange(9, 6, { after: 3, before: 8 }))).toEqual([4, 5, 6, 7]);
-    expect(seqsOf(selectedRange(9, 6, { after: 9 }))).toEqual([]);
-    expect(seqsOf(selectedRange(9, 6, { before: 4 }))).toEqual([]);
-    expect(seqsOf(selectedRange(9, 0, {}))).toEqual([]);
-    expect(seqsOf(selectedRange(0, 0, { last: 5 }))).toEqual([]);
+    expect(seqsOf(selectSeqRange(9, 6, {}))).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(seqsOf(selectSeqRange(9, 6, { last: 2 }))).toEqual([8, 9]);
+    expect(seqsOf(selectSeqRange(9, 6, { last: 100 }))).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(seqsOf(selectSeqRange(9, 6, { before: 8, limit: 2 }))).toEqual([6, 7]);
+    expect(seqsOf(selectSeqRange(9, 6, { after: 4, limit: 2 }))).toEqual([5, 6]);
+    expect(seqsOf(selectSeqRange(9, 6, { after: 3, before: 8 }))).toEqual([4, 5, 6, 7]);
+    expect(seqsOf(selectSeqRange(9, 6, { after: 9 }))).toEqual([]);
+    expect(seqsOf(selectSeqRange(9, 6, { before: 4 }))).toEqual([]);
+    expect(seqsOf(selectSeqRange(9, 0, {}))).toEqual([]);
+    expect(seqsOf(selectSeqRange(0, 0, { last: 5 }))).toEqual([]);
   });
 
   // Core's selectRecords is the reference every store is held to; a contiguous session makes the
@@ -44,7 +44,7 @@ describe("selectedRange", () => {
         const lastSeq = count + gap;
         const records: StoredRecord[] = seqsOf([lastSeq - count + 1, lastSeq]).map((seq) => ({ seq, payload: "" }));
         const expected = selectRecords(records, q).map((r) => r.seq);
-        expect(seqsOf(selectedRange(lastSeq, count, q))).toEqual(expected);
+        expect(seqsOf(selectSeqRange(lastSeq, count, q))).toEqual(expected);
       }),
       { numRuns: 2_000 },
     );
